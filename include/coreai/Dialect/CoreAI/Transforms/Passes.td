@@ -1,0 +1,47 @@
+//===- Passes.td - coreai transformation passes ------------*- tablegen -*-===//
+
+#ifndef COREAI_DIALECT_COREAI_TRANSFORMS_PASSES_TD
+#define COREAI_DIALECT_COREAI_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def QuantizeWeights : Pass<"quantize-weights", "::mlir::ModuleOp"> {
+  let summary = "Quantizes weight constants into coreai.blockwise_shift_scale";
+  let description = [{
+    Replaces each eligible `coreai.constant` (a float weight with more than
+    `weight-num-threshold` elements, consumed by matmuls, convolutions,
+    gathers or transposes feeding them) by low-bit data, scales and zero
+    points feeding a `coreai.blockwise_shift_scale`. Constants that cannot be
+    quantized are left as they are, with a warning naming them.
+
+    ```
+    coreai-opt --quantize-weights='dtype=int4 granularity=per_block block-size=32' in.mlir
+    ```
+  }];
+  let dependentDialects = ["::coreai::CoreAIDialect"];
+  let options = [
+    Option<"dtype", "dtype", "std::string", /*default=*/"\"\"",
+           "Target data type: int2, uint2, int4, uint4, int8, uint8, "
+           "fp4_e2m1fn, fp8_e4m3fn, fp8_e5m2 (required)">,
+    Option<"qscheme", "qscheme", "std::string", "\"symmetric\"",
+           "symmetric or asymmetric">,
+    Option<"granularity", "granularity", "std::string", "\"per_channel\"",
+           "per_tensor, per_channel or per_block">,
+    Option<"blockSize", "block-size", "int64_t", "32",
+           "Block size along the input axis with granularity=per_block">,
+    Option<"weightNumThreshold", "weight-num-threshold", "int64_t", "1024",
+           "Only weights with more elements than this are quantized">,
+    Option<"scaleDtype", "scale-dtype", "std::string", "\"\"",
+           "Scale type for FP8: empty (the weight's type) or fp8_e8m0fnu">,
+  ];
+  let statistics = [
+    Statistic<"numQuantized", "constants-quantized", "Constants quantized">,
+    Statistic<"numSkipped", "constants-skipped",
+              "Candidate constants skipped with a warning">,
+    Statistic<"bytesIn", "bytes-in", "Weight bytes of the quantized constants">,
+    Statistic<"bytesOut", "bytes-out",
+              "Bytes of the data, scale and offset constants written">,
+  ];
+}
+
+#endif // COREAI_DIALECT_COREAI_TRANSFORMS_PASSES_TD

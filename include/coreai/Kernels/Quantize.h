@@ -1,0 +1,132 @@
+//===- Quantize.h - MLIR-free blockwise weight quantization kernels -------===//
+//
+// Math contract: /work/shared/spec/QUANTIZE_WEIGHTS.md ("The arithmetic").
+// Everything is evaluated in float32 in the order written there; every
+// implementation path (scalar reference, generic, AVX2, AVX-512) produces
+// bit-identical data, scale and zero-point bytes.
+//
+//===----------------------------------------------------------------------===//
+#ifndef COREAI_KERNELS_QUANTIZE_H
+#define COREAI_KERNELS_QUANTIZE_H
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+namespace coreai {
+namespace kernels {
+
+/// Weight element type (raw IEEE bits in memory, little-endian).
+enum class SrcType { F32, F16, BF16 };
+/// Quantized data type.
+enum class QType { SI2, UI2, SI4, UI4, SI8, UI8, F4E2M1FN, F8E4M3FN, F8E5M2 };
+/// Stored scale type.
+enum class ScaleType { F32, F16, BF16, F8E8M0FNU };
+enum class Scheme { Symmetric, Asymmetric };
+
+struct QuantParams {
+  QType qtype;
+  Scheme scheme;
+  ScaleType scaleType;
+};
+
+/// A weight of `shape` (row-major) split into blocks: blockShape[i] divides
+/// shape[i] (1 <= blockShape[i] <= shape[i]). The scale grid has
+/// shape[i]/blockShape[i] cells per dim (row-major). Rank 0 is one element.
+struct BlockLayout {
+  std::vector<int64_t> shape, blockShape;
+
+  int64_t numElements() const {
+    int64_t n = 1;
+    for (int64_t d : shape)
+      n *= d;
+    return n;
+  }
+  std::vector<int64_t> gridShape() const {
+    std::vector<int64_t> g(shape.size());
+    for (size_t i = 0; i < shape.size(); ++i)
+      g[i] = blockShape[i] ? shape[i] / blockShape[i] : 0;
+    return g;
+  }
+  int64_t numBlocks() const {
+    int64_t n = 1;
+    for (int64_t d : gridShape())
+      n *= d;
+    return n;
+  }
+  /// Shapes agree, every block dim is in [1, dim] and divides it.
+  bool isValid() const;
+};
+
+enum class Status {
+  Ok,
+  NonFinite,      ///< NaN or Inf in the weight.
+  Overflow,       ///< 2*amax overflows f32, or the scale overflows its type.
+  InvalidArgument ///< Bad layout, unsupported combination, null pointer.
+};
+
+struct QuantResult {
+  Status status;
+  int64_t firstBadElement; ///< Flat index of the first NaN/Inf, -1 otherwise.
+};
+
+/// Runs body(begin, end) over chunks covering [0, n); the caller supplies one
+/// backed by its thread pool. Results do not depend on the split.
+using ParallelFor = std::function<void(
+    size_t n, const std::function<void(size_t begin, size_t end)> &body)>;
+
+/// 2-bit: ceil(n/4), 4-bit: ceil(n/2), 8-bit: n.
+size_t packedDataBytes(QType, int64_t numElements);
+/// f32: 4n, f16/bf16: 2n, e8m0: n.
+size_t scaleBytes(ScaleType, int64_t numBlocks);
+
+/// True for the combinations quantize() accepts: integer types with an
+/// f32/f16/bf16 scale (either scheme); FP8 symmetric with any scale type;
+/// FP4 symmetric with an E8M0FNU scale.
+bool isValidParams(const QuantParams &);
+
+/// True when every zero point is the same value (everything but Asymmetric);
+/// splatZeroPointCode() is then that code (two's complement, data bit width).
+bool isSplatZeroPoint(const QuantParams &);
+uint8_t splatZeroPointCode(const QuantParams &);
+
+/// Quantizes `src`. dataOut: packedDataBytes(qtype, numElements);
+/// scaleOut: scaleBytes(scaleType, numBlocks) (little-endian, element type
+/// scaleType); zeroPointOut: packedDataBytes(qtype, numBlocks), one per block
+/// in the data type, packed like data, written for every scheme (may be
+/// null). Padding bits of a last partial byte are zero. On a status other
+/// than Ok the output contents are unspecified.
+QuantResult quantize(const void *src, SrcType, const BlockLayout &,
+                     const QuantParams &, void *dataOut, void *scaleOut,
+                     void *zeroPointOut, const ParallelFor &parallelFor);
+
+//===----------------------------------------------------------------------===//
+// Implementation paths (for tests and benchmarks).
+//===----------------------------------------------------------------------===//
+
+/// Scalar = the simple reference implementation (the oracle).
+enum class Isa { Scalar, Generic, AVX2, AVX512 };
+const char *isaName(Isa);
+/// Paths this build + CPU can run, slowest first.
+std::vector<Isa> availableIsas();
+/// The path quantize() uses. Defaults to the best available, or to
+/// $COREAI_KERNELS_ISA (scalar|generic|avx2|avx512) when set and available.
+Isa activeIsa();
+/// Returns false (and changes nothing) when `isa` is not available.
+bool setActiveIsa(Isa isa);
+/// quantize() with an explicit path (no global state).
+QuantResult quantizeWithIsa(Isa, const void *src, SrcType, const BlockLayout &,
+                            const QuantParams &, void *dataOut, void *scaleOut,
+                            void *zeroPointOut, const ParallelFor &parallelFor);
+
+/// FP code of each f32 value after clipping to [-fmax, fmax] (exactly the
+/// encoding step of quantize(); NaN input gives the NaN code where the type
+/// has one, else the max code). Equals ml_dtypes' cast from float32 of the
+/// clipped value. FP qtypes only. Used to cross-check with ml_dtypes.
+void encodeFloatCodes(QType, const float *in, size_t n, uint8_t *codesOut);
+
+} // namespace kernels
+} // namespace coreai
+
+#endif // COREAI_KERNELS_QUANTIZE_H
