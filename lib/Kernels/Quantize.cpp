@@ -202,6 +202,7 @@ struct ParamCtx {
   bool asym;
   float fmaxMant; // fmax = fmaxMant * 2^fmaxExp, fmaxMant in [0.5, 1)
   int fmaxExp;
+  uint32_t fmaxMantBits; // mantissa field of fmaxMant
   uint8_t *scaleOut;
   uint8_t *zpCodes; // asymmetric only (one byte per block)
   float splatZp;
@@ -229,14 +230,19 @@ int computeParams(const ParamCtx &c, StatsPtrs st, int64_t n, int64_t b0,
     if (c.p.scaleType == ScaleType::F8E8M0FNU) {
       // Smallest e with amax <= fmax*2^e, exactly: amax = m*2^k with m in
       // [0.5,1), fmax = fm*2^fe; e = k-fe if m <= fm, else k-fe+1.
+      const uint32_t ab = st.amaxBits[i];
       int e = -127;
-      if (amax > 0.f) {
+      if (ab >= 0x00800000u) { // normal: k = E - 126, compare mantissa bits
+        e = (int)(ab >> 23) - 126 - c.fmaxExp +
+            ((ab & 0x7fffffu) <= c.fmaxMantBits ? 0 : 1);
+      } else if (ab != 0) { // subnormal amax
         int k;
         float m = std::frexp(amax, &k);
         e = k - c.fmaxExp + (m <= c.fmaxMant ? 0 : 1);
-        e = e < -127 ? -127 : e > 127 ? 127 : e;
       }
-      s = std::ldexp(1.0f, e);
+      e = e < -127 ? -127 : e > 127 ? 127 : e;
+      // 2^e exactly (2^-127 is an f32 subnormal).
+      s = e >= -126 ? u2f((uint32_t)(e + 127) << 23) : u2f(0x00400000u);
       c.scaleOut[b] = (uint8_t)(e + 127);
     } else {
       float hi = 0.f, lo = 0.f;
@@ -611,6 +617,7 @@ QuantResult quantizeWithIsa(Isa isa, const void *src, SrcType st,
   c.k = makeQuantKind(p.qtype, p.scheme);
   c.asym = p.scheme == Scheme::Asymmetric;
   c.fmaxMant = c.info.isFloat ? std::frexp(c.info.fmax, &c.fmaxExp) : 0.f;
+  c.fmaxMantBits = f2u(c.fmaxMant) & 0x7fffffu;
   c.scaleOut = (uint8_t *)scaleOut;
   c.splatZp = (float)splatZeroPointCode(p);
   const int64_t NB = r.plan.NBR * r.plan.G;

@@ -6,7 +6,9 @@
 //===----------------------------------------------------------------------===//
 #include "KernelsInternal.h"
 
+#include <algorithm>
 #include <cmath>
+#include <mutex>
 #include <cstring>
 #include <vector>
 
@@ -62,22 +64,34 @@ double fpValue(unsigned code, const QTypeInfo &info) {
   return sign ? -v : v;
 }
 
-// Nearest FP code to y (|y| <= fmax), ties to the even code.
+// Nearest FP code to y (|y| <= fmax), ties to the even code: find the two
+// neighbouring non-negative code values around |y| in a table.
 unsigned refEncodeFp(float y, const QTypeInfo &info) {
+  static std::vector<double> tables[3];
+  const int which = info.bits == 4 ? 0 : info.mantBits == 3 ? 1 : 2;
+  static std::once_flag once[3];
+  std::call_once(once[which], [&] {
+    for (unsigned c = 0; c < (1u << (info.bits - 1)); ++c) {
+      double v = fpValue(c, info);
+      if (!(v == v) || std::isinf(v))
+        break;
+      tables[which].push_back(v); // increasing with the code
+    }
+  });
+  const std::vector<double> &t = tables[which];
   bool neg = std::signbit(y);
   double a = std::fabs((double)y);
   unsigned n = 1u << (info.bits - 1);
-  unsigned best = 0;
-  for (unsigned c = 0; c + 1 < n; ++c) {
-    double lo = fpValue(c, info), hi = fpValue(c + 1, info);
-    if (!(hi == hi) || std::isinf(hi))
-      break;
-    if (a >= lo && a <= hi) {
-      double dl = a - lo, dh = hi - a;
-      best = dl < dh ? c : dh < dl ? c + 1 : ((c & 1) ? c + 1 : c);
-      break;
-    }
-    best = c + 1; // a beyond hi (only possible at the top: clipped values)
+  unsigned hi = (unsigned)(std::lower_bound(t.begin(), t.end(), a) - t.begin());
+  unsigned best;
+  if (hi >= t.size())
+    best = (unsigned)t.size() - 1; // beyond fmax (not reached: clipped)
+  else if (t[hi] == a || hi == 0)
+    best = hi;
+  else {
+    unsigned lo = hi - 1;
+    double dl = a - t[lo], dh = t[hi] - a;
+    best = dl < dh ? lo : dh < dl ? hi : ((lo & 1) ? hi : lo);
   }
   return best | (neg ? n : 0u);
 }

@@ -9,6 +9,7 @@
 #include "coreai/Dialect/CoreAI/IR/CoreAIDialect.h"
 #include "coreai/Dialect/CoreAI/IR/CoreAIOps.h"
 #include "coreai/Dialect/CoreAI/Transforms/Passes.h"
+#include "coreai/Dialect/CoreAI/Transforms/QuantizeOptions.h"
 #include "coreai/Support/InputChecks.h"
 
 #include "mlir-c/Bindings/Python/Interop.h"
@@ -57,25 +58,47 @@ void registerDialects(nb::handle pyContext) {
   ctx->allowUnregisteredDialects(true);
 }
 
-/// The bytes of a dense_resource attribute's blob, or None if it is missing.
-std::optional<nb::bytes> resourceBlob(nb::handle pyAttr) {
-  auto attr = dyn_cast<DenseResourceElementsAttr>(toAttribute(pyAttr));
-  if (!attr)
-    throw nb::type_error("expected a DenseResourceElementsAttr");
-  AsmResourceBlob *blob = attr.getRawHandle().getBlob();
-  if (!blob)
-    return std::nullopt;
-  ArrayRef<char> data = blob->getData();
-  return nb::bytes(data.data(), data.size());
+/// The stored bytes of an elements attribute, as (kind, bytes, is_splat):
+/// kind "resource" (bytes None if the blob is missing) or "dense" (MLIR's
+/// raw storage: one element if splat, i1 bit-packed, sub-byte types one
+/// per byte).
+nb::tuple elementsData(nb::handle pyAttr) {
+  Attribute attr = toAttribute(pyAttr);
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob)
+      return nb::make_tuple("resource", nb::none(), false);
+    ArrayRef<char> data = blob->getData();
+    return nb::make_tuple("resource", nb::bytes(data.data(), data.size()),
+                          false);
+  }
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
+    ArrayRef<char> data = dense.getRawData();
+    return nb::make_tuple("dense", nb::bytes(data.data(), data.size()),
+                          dense.isSplat());
+  }
+  throw nb::type_error("expected a dense or dense_resource elements attribute");
 }
 
-/// The raw storage of a DenseElementsAttr (one element if it is a splat).
-nb::bytes denseRawData(nb::handle pyAttr) {
-  auto attr = dyn_cast<DenseElementsAttr>(toAttribute(pyAttr));
-  if (!attr)
-    throw nb::type_error("expected a DenseElementsAttr");
-  ArrayRef<char> data = attr.getRawData();
-  return nb::bytes(data.data(), data.size());
+/// A deep copy of a module in the same context. Resource blobs are shared
+/// by reference, so copying a large program copies no weight bytes.
+nb::object cloneModule(nb::handle pyModule) {
+  MlirModule module = mlirPythonCapsuleToModule(getCapsule(pyModule).ptr());
+  if (mlirModuleIsNull(module))
+    throw nb::type_error("expected an mlir.ir.Module");
+  ModuleOp clone = unwrap(module).clone();
+  return nb::steal(mlirPythonModuleToCapsule(wrap(clone)));
+}
+
+std::optional<std::string> validateQuantizeOptions(
+    std::string dtype, std::string qscheme, std::string granularity,
+    int64_t blockSize, int64_t weightNumThreshold, std::string scaleDtype) {
+  auto parsed = coreai::parseQuantizeOptions(dtype, qscheme, granularity,
+                                             blockSize, weightNumThreshold,
+                                             scaleDtype);
+  if (auto *message = std::get_if<std::string>(&parsed))
+    return *message;
+  return std::nullopt;
 }
 
 } // namespace
@@ -88,10 +111,15 @@ NB_MODULE(_coreai, m) {
   m.def(
       "register_passes", []() { coreai::registerCoreAIPasses(); },
       "Registers the coreai passes (quantize-weights) for pipeline strings.");
-  m.def("resource_blob", &resourceBlob, nb::arg("attribute"),
-        "The bytes of a dense_resource attribute's blob (None if missing).");
-  m.def("dense_raw_data", &denseRawData, nb::arg("attribute"),
-        "The raw storage of a DenseElementsAttr.");
+  m.def("elements_data", &elementsData, nb::arg("attribute"),
+        "(kind, bytes, is_splat) of a dense or dense_resource attribute.");
+  m.def("clone_module", &cloneModule, nb::arg("module"),
+        "A capsule holding a deep copy of the module (blobs shared).");
+  m.def("validate_quantize_options", &validateQuantizeOptions,
+        nb::arg("dtype"), nb::arg("qscheme"), nb::arg("granularity"),
+        nb::arg("block_size"), nb::arg("weight_num_threshold"),
+        nb::arg("scale_dtype"),
+        "The error message for invalid quantize-weights options, or None.");
   m.def(
       "check_input_text",
       [](nb::bytes text) -> std::optional<std::string> {

@@ -18,6 +18,37 @@ using namespace coreai;
 #define GET_TYPEDEF_CLASSES
 #include "coreai/Dialect/CoreAI/IR/CoreAITypes.cpp.inc"
 
+//===----------------------------------------------------------------------===//
+// FourCCAttr: `<k24RGB>` or `<"420v">`
+//===----------------------------------------------------------------------===//
+
+Attribute FourCCAttr::parse(AsmParser &parser, Type) {
+  std::string code;
+  bool quoted = false;
+  if (parser.parseLess())
+    return {};
+  if (succeeded(parser.parseOptionalString(&code))) {
+    quoted = true;
+  } else {
+    StringRef keyword;
+    if (parser.parseKeyword(&keyword))
+      return {};
+    code = keyword.str();
+  }
+  if (parser.parseGreater())
+    return {};
+  return FourCCAttr::get(parser.getContext(), code, quoted);
+}
+
+void FourCCAttr::print(AsmPrinter &printer) const {
+  printer << '<';
+  if (getQuoted())
+    printer << '"' << getCode() << '"';
+  else
+    printer << getCode();
+  printer << '>';
+}
+
 void CoreAIDialect::initialize() {
   addOperations<
 #define GET_OP_LIST

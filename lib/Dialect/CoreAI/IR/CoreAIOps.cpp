@@ -452,5 +452,52 @@ LogicalResult BlockwiseShiftScaleOp::verify() {
   return success();
 }
 
+
+//===----------------------------------------------------------------------===//
+// Result names, scan's combiner
+//===----------------------------------------------------------------------===//
+
+void ReadHandleOp::getAsmResultNames(OpAsmSetValueNameFn setNameFn) {
+  setNameFn(getOutput(), "output");
+  setNameFn(getOutToken(), "out_token");
+}
+
+void AsymmetricQuantStatsOp::getAsmResultNames(OpAsmSetValueNameFn setNameFn) {
+  setNameFn(getScale(), "scale");
+  setNameFn(getZeroPoint(), "zero_point");
+}
+
+/// `<sum>` for `scan_op = 0 : i32` (the enum without its dialect prefix).
+static ParseResult parseScanCombiner(OpAsmParser &parser, IntegerAttr &attr) {
+  StringRef name;
+  SMLoc loc = parser.getCurrentLocation();
+  if (parser.parseLess() || parser.parseKeyword(&name) || parser.parseGreater())
+    return failure();
+  std::optional<ScanCombiner> combiner = symbolizeScanCombiner(name);
+  if (!combiner)
+    return parser.emitError(loc, "unknown scan combiner '") << name << "'";
+  attr = parser.getBuilder().getI32IntegerAttr(static_cast<int32_t>(*combiner));
+  return success();
+}
+
+static void printScanCombiner(OpAsmPrinter &p, Operation *, IntegerAttr attr) {
+  std::optional<ScanCombiner> combiner =
+      symbolizeScanCombiner(static_cast<uint32_t>(attr.getInt()));
+  // An unknown value prints as a plain integer, which the parser rejects
+  // rather than the printer crashing (as Apple's does).
+  if (combiner)
+    p << '<' << stringifyScanCombiner(*combiner) << '>';
+  else
+    p << '<' << attr.getInt() << '>';
+}
+
+LogicalResult ScanOp::verify() {
+  if (!getScanOpAttr().getType().isSignlessInteger(32) ||
+      !symbolizeScanCombiner(static_cast<uint32_t>(getScanOp())))
+    return emitOpError("scan_op must be 0 (sum), 1 (product), 2 (min) or 3 "
+                       "(max) as an i32");
+  return success();
+}
+
 #define GET_OP_CLASSES
 #include "coreai/Dialect/CoreAI/IR/CoreAIOps.cpp.inc"

@@ -40,4 +40,72 @@ def CoreAI_CompositeDeclarationAttr
   let assemblyFormat = "`<` $name `=` $attrs `>`";
 }
 
+def CoreAI_Approximate : CoreAI_I32Enum<"Approximate", [
+  I32EnumAttrCase<"none", 0>, I32EnumAttrCase<"tanh", 1>,
+  I32EnumAttrCase<"sigmoid", 2>]>;
+def CoreAI_ApproximateAttr : CoreAI_EnumAttr<CoreAI_Approximate, "approximate">;
+
+def CoreAI_InterpolationMode : CoreAI_I32Enum<"InterpolationMode", [
+  I32EnumAttrCase<"linear", 0>, I32EnumAttrCase<"nearest_neighbor", 1>]>;
+def CoreAI_InterpolationModeAttr
+    : CoreAI_EnumAttr<CoreAI_InterpolationMode, "interpolation_mode">;
+
+def CoreAI_ScatterMode : CoreAI_I32Enum<"ScatterMode", [
+  I32EnumAttrCase<"update", 0>, I32EnumAttrCase<"add", 1>,
+  I32EnumAttrCase<"sub", 2>, I32EnumAttrCase<"mul", 3>,
+  I32EnumAttrCase<"div", 4>, I32EnumAttrCase<"max", 5>,
+  I32EnumAttrCase<"min", 6>]>;
+def CoreAI_ScatterModeAttr : CoreAI_EnumAttr<CoreAI_ScatterMode, "scatter_mode">;
+
+def CoreAI_Compilation : CoreAI_I32Enum<"Compilation", [
+  I32EnumAttrCase<"full", 0>, I32EnumAttrCase<"partial", 1>,
+  I32EnumAttrCase<"finalized", 2>]>;
+def CoreAI_CompilationAttr : CoreAI_EnumAttr<CoreAI_Compilation, "compilation">;
+
+def CoreAI_SamplingMode : CoreAI_I32Enum<"SamplingMode", [
+  I32EnumAttrCase<"half_pixel", 0>, I32EnumAttrCase<"align_corners", 1>]>;
+def CoreAI_SamplingModeAttr : CoreAI_EnumAttr<CoreAI_SamplingMode, "sampling_mode">;
+
+// scan's combiner is stored as a plain `N : i32` (scan_op); this enum only
+// names the values for the custom form `combiner = <sum>`.
+def CoreAI_ScanCombiner : CoreAI_I32Enum<"ScanCombiner", [
+  I32EnumAttrCase<"sum", 0>, I32EnumAttrCase<"product", 1>,
+  I32EnumAttrCase<"min", 2>, I32EnumAttrCase<"max", 3>]>;
+
+def CoreAI_SparseScheme : CoreAI_I32Enum<"SparseScheme", [
+  I32EnumAttrCase<"bitmask", 0>, I32EnumAttrCase<"coo", 1>,
+  I32EnumAttrCase<"csr", 2>, I32EnumAttrCase<"csc", 3>,
+  I32EnumAttrCase<"bsr", 4>]>;
+
+def CoreAI_SparseTensorEncodingAttr
+    : CoreAI_Attr<"SparseTensorEncoding", "sparse_tensor_encoding"> {
+  let summary = "Tensor encoding of a sparse tensor";
+  let description = [{
+    `tensor<2x3xf32, #coreai.sparse_tensor_encoding<bitmask, posWidth = 1, crdWidth = 1>>`
+  }];
+  let parameters = (ins EnumParameter<CoreAI_SparseScheme>:$scheme,
+                        "unsigned":$posWidth, "unsigned":$crdWidth);
+  let assemblyFormat =
+      "`<` $scheme `,` `posWidth` `=` $posWidth `,` `crdWidth` `=` $crdWidth `>`";
+}
+
+def CoreAI_TargetSpecAttr : CoreAI_Attr<"TargetSpec", "target_spec"> {
+  let summary = "The target a program is compiled for";
+  let description = [{
+    `#coreai.target_spec<triple = "arm64-apple-ios", soc = "a17", delegateOptions = {}>`
+  }];
+  let parameters = (ins StringRefParameter<>:$triple, StringRefParameter<>:$soc,
+                        "::mlir::DictionaryAttr":$delegateOptions);
+  let assemblyFormat = [{
+    `<` `triple` `=` $triple `,` `soc` `=` $soc `,` `delegateOptions` `=`
+    $delegateOptions `>`
+  }];
+}
+
+def CoreAI_FourCCAttr : CoreAI_Attr<"FourCC", "fourcc"> {
+  let summary = "A pixel format: a named FourCC (`<k24RGB>`) or a code (`<\"420v\">`)";
+  let parameters = (ins StringRefParameter<>:$code, "bool":$quoted);
+  let hasCustomAssemblyFormat = 1;
+}
+
 #endif // COREAI_DIALECT_COREAI_IR_COREAIATTRS_TD

@@ -6,6 +6,7 @@
 include "coreai/Dialect/CoreAI/IR/CoreAIBase.td"
 include "mlir/IR/SymbolInterfaces.td"
 include "mlir/Interfaces/ControlFlowInterfaces.td"
+include "mlir/IR/OpAsmInterface.td"
 
 //===----------------------------------------------------------------------===//
 // Program structure
@@ -189,6 +190,496 @@ def CoreAI_ReduceMeanOp : CoreAI_P1bOp<"reduce_mean", (ins AnyType:$input, AnyTy
 def CoreAI_BroadcastingAddOp : CoreAI_P1bOp<"decomposable.broadcasting_add",
     (ins AnyType:$input, AnyType:$other)> {
   let summary = "Elementwise sum with broadcasting";
+}
+
+//===----------------------------------------------------------------------===//
+// The other ops of the census, one declarative line each
+//===----------------------------------------------------------------------===//
+
+def CoreAI_AbsOp : CoreAI_P2Op<"abs", (ins AnyType:$x), (outs AnyType:$output)>;
+def CoreAI_AcosOp : CoreAI_P2Op<"acos", (ins AnyType:$x), (outs AnyType:$output)>;
+def CoreAI_AcoshOp : CoreAI_P2Op<"acosh", (ins AnyType:$x), (outs AnyType:$output)>;
+def CoreAI_AddOp : CoreAI_P1aOp<"add",
+    (ins AnyType:$x, AnyType:$y), [Pure], (outs AnyType:$output)>;
+def CoreAI_AllOp : CoreAI_P1bOp<"all",
+    (ins AnyType:$input, AnyType:$axes), [Pure], (outs AnyType:$result)>;
+def CoreAI_AndOp : CoreAI_P1aOp<"and",
+    (ins AnyType:$x, AnyType:$y), [Pure], (outs AnyType:$output)>;
+def CoreAI_AnyOp : CoreAI_P1bOp<"any",
+    (ins AnyType:$input, AnyType:$axes), [Pure], (outs AnyType:$result)>;
+def CoreAI_ArgmaxOp : CoreAI_P1bOp<"argmax",
+    (ins AnyType:$input, AnyType:$axis), [Pure], (outs AnyType:$output)>;
+def CoreAI_ArgSortOp : CoreAI_P1aOp<"argsort",
+    (ins AnyType:$input, AnyType:$dim, AnyType:$descending, AnyType:$stable), [Pure], (outs AnyType:$result)>;
+def CoreAI_AsinOp : CoreAI_P2Op<"asin", (ins AnyType:$x), (outs AnyType:$output)>;
+def CoreAI_AsinhOp : CoreAI_P2Op<"asinh", (ins AnyType:$x), (outs AnyType:$output)>;
+def CoreAI_AtanOp : CoreAI_P2Op<"atan", (ins AnyType:$x), (outs AnyType:$output)>;
+def CoreAI_AtanhOp : CoreAI_P2Op<"atanh", (ins AnyType:$x), (outs AnyType:$output)>;
+def CoreAI_BitwiseAndOp : CoreAI_P1aOp<"bitwise_and",
+    (ins AnyType:$x, AnyType:$y), [Pure], (outs AnyType:$output)>;
+def CoreAI_BitwiseOrOp : CoreAI_P1aOp<"bitwise_or",
+    (ins AnyType:$x, AnyType:$y), [Pure], (outs AnyType:$output)>;
+def CoreAI_BitwiseXorOp : CoreAI_P1aOp<"bitwise_xor",
+    (ins AnyType:$x, AnyType:$y), [Pure], (outs AnyType:$output)>;
+def CoreAI_BroadcastInDimsOp : CoreAI_P1aOp<"broadcast_in_dims",
+    (ins AnyType:$input, AnyType:$dim_sizes, AnyType:$axes), [Pure], (outs AnyType:$output)>;
+def CoreAI_BroadcastShapesOp : CoreAI_P1aOp<"broadcast_shapes",
+    (ins AnyType:$shape_1, AnyType:$shape_2), [Pure], (outs AnyType:$output)>;
+def CoreAI_BroadcastToOp : CoreAI_P1aOp<"broadcast_to",
+    (ins AnyType:$input, AnyType:$shape), [Pure], (outs AnyType:$output)>;
+def CoreAI_BuildSparseWithBitmaskOp : CoreAI_P1aOp<"build_sparse_with_bitmask",
+    (ins AnyType:$values, AnyType:$bitmask), [Pure], (outs AnyType:$result)>;
+def CoreAI_ConcatOp : CoreAI_P1aOp<"concat",
+    (ins AnyType:$dimension, Variadic<AnyType>:$inputs), [Pure], (outs AnyType:$result)>;
+def CoreAI_Conv3dOp : CoreAI_P1aOp<"conv3d",
+    (ins AnyType:$input, AnyType:$weight, AnyType:$stride, AnyType:$dilation, AnyType:$groups), [Pure], (outs AnyType:$output)>;
+def CoreAI_ConvTranspose2dOp : CoreAI_P1aOp<"conv_transpose2d",
+    (ins AnyType:$input, AnyType:$weight, AnyType:$stride, AnyType:$padding, AnyType:$dilation, AnyType:$output_pad, AnyType:$groups), [Pure], (outs AnyType:$output)>;
+def CoreAI_ConvTranspose3dOp : CoreAI_P1aOp<"conv_transpose3d",
+    (ins AnyType:$input, AnyType:$weight, AnyType:$stride, AnyType:$padding, AnyType:$dilation, AnyType:$output_pad, AnyType:$groups), [Pure], (outs AnyType:$output)>;
+def CoreAI_CosOp : CoreAI_P2Op<"cos", (ins AnyType:$x), (outs AnyType:$output)>;
+def CoreAI_CoshOp : CoreAI_P2Op<"cosh", (ins AnyType:$x), (outs AnyType:$output)>;
+def CoreAI_CreateComplexOp : CoreAI_P1aOp<"create_complex",
+    (ins AnyType:$real, AnyType:$imaginary), [Pure], (outs AnyType:$result)>;
+def CoreAI_BroadcastingAndOp : CoreAI_P1bOp<"decomposable.broadcasting_and",
+    (ins AnyType:$input, AnyType:$other), [Pure], (outs AnyType:$output)>;
+def CoreAI_BroadcastingBitwiseAndOp : CoreAI_P1bOp<"decomposable.broadcasting_bitwise_and",
+    (ins AnyType:$input, AnyType:$other), [Pure], (outs AnyType:$output)>;
+def CoreAI_BroadcastingBitwiseOrOp : CoreAI_P1bOp<"decomposable.broadcasting_bitwise_or",
+    (ins AnyType:$input, AnyType:$other), [Pure], (outs AnyType:$output)>;
+def CoreAI_BroadcastingBitwiseXorOp : CoreAI_P1bOp<"decomposable.broadcasting_bitwise_xor",
+    (ins AnyType:$input, AnyType:$other), [Pure], (outs AnyType:$output)>;
+def CoreAI_BroadcastingDivideOp : CoreAI_P1bOp<"decomposable.broadcasting_divide",
+    (ins AnyType:$input, AnyType:$other), [Pure], (outs AnyType:$output)>;
+def CoreAI_BroadcastingEqualOp : CoreAI_P1bOp<"decomposable.broadcasting_equal",
+    (ins AnyType:$input, AnyType:$other), [Pure], (outs AnyType:$output)>;
+def CoreAI_BroadcastingFloorDivideOp : CoreAI_P1bOp<"decomposable.broadcasting_floor_divide",
+    (ins AnyType:$input, AnyType:$other), [Pure], (outs AnyType:$output)>;
+def CoreAI_BroadcastingGreaterOp : CoreAI_P1bOp<"decomposable.broadcasting_greater",
+    (ins AnyType:$input, AnyType:$other), [Pure], (outs AnyType:$output)>;
+def CoreAI_BroadcastingMaximumOp : CoreAI_P1bOp<"decomposable.broadcasting_maximum",
+    (ins AnyType:$input, AnyType:$other), [Pure], (outs AnyType:$output)>;
+def CoreAI_BroadcastingMinimumOp : CoreAI_P1bOp<"decomposable.broadcasting_minimum",
+    (ins AnyType:$input, AnyType:$other), [Pure], (outs AnyType:$output)>;
+def CoreAI_BroadcastingModuloOp : CoreAI_P1bOp<"decomposable.broadcasting_modulo",
+    (ins AnyType:$input, AnyType:$other), [Pure], (outs AnyType:$output)>;
+def CoreAI_BroadcastingMulOp : CoreAI_P1bOp<"decomposable.broadcasting_mul",
+    (ins AnyType:$input, AnyType:$other), [Pure], (outs AnyType:$output)>;
+def CoreAI_BroadcastingNotEqualOp : CoreAI_P1bOp<"decomposable.broadcasting_not_equal",
+    (ins AnyType:$input, AnyType:$other), [Pure], (outs AnyType:$output)>;
+def CoreAI_BroadcastingOrOp : CoreAI_P1bOp<"decomposable.broadcasting_or",
+    (ins AnyType:$input, AnyType:$other), [Pure], (outs AnyType:$output)>;
+def CoreAI_BroadcastingPowOp : CoreAI_P1bOp<"decomposable.broadcasting_pow",
+    (ins AnyType:$input, AnyType:$other), [Pure], (outs AnyType:$output)>;
+def CoreAI_BroadcastingSubOp : CoreAI_P1bOp<"decomposable.broadcasting_sub",
+    (ins AnyType:$input, AnyType:$other), [Pure], (outs AnyType:$output)>;
+def CoreAI_BroadcastingWhereOp : CoreAI_P1bOp<"decomposable.broadcasting_where",
+    (ins AnyType:$condition, AnyType:$a, AnyType:$b), [Pure], (outs AnyType:$results_)>;
+def CoreAI_BroadcastingXorOp : CoreAI_P1bOp<"decomposable.broadcasting_xor",
+    (ins AnyType:$input, AnyType:$other), [Pure], (outs AnyType:$output)>;
+def CoreAI_DequantizeOp : CoreAI_P1bOp<"dequantize",
+    (ins AnyType:$input, AnyType:$scale, AnyType:$offset1, AnyType:$offset2, AnyType:$axis), [Pure], (outs AnyType:$output)>;
+def CoreAI_DivideOp : CoreAI_P1aOp<"divide",
+    (ins AnyType:$x, AnyType:$y), [Pure], (outs AnyType:$output)>;
+def CoreAI_EqualOp : CoreAI_P1aOp<"equal",
+    (ins AnyType:$input, AnyType:$other), [Pure], (outs AnyType:$output)>;
+def CoreAI_ErfOp : CoreAI_P2Op<"erf", (ins AnyType:$x), (outs AnyType:$output)>;
+def CoreAI_ExpOp : CoreAI_P2Op<"exp", (ins AnyType:$x), (outs AnyType:$output)>;
+def CoreAI_FloorDivideOp : CoreAI_P1aOp<"floor_divide",
+    (ins AnyType:$x, AnyType:$y), [Pure], (outs AnyType:$output)>;
+def CoreAI_GetShapeOp : CoreAI_P2Op<"get_shape", (ins AnyType:$input), (outs AnyType:$shape)>;
+def CoreAI_GreaterOp : CoreAI_P1aOp<"greater",
+    (ins AnyType:$input, AnyType:$other), [Pure], (outs AnyType:$output)>;
+def CoreAI_ImaginaryPartOp : CoreAI_P1aOp<"imaginary_part",
+    (ins AnyType:$input), [Pure], (outs AnyType:$result)>;
+def CoreAI_LogOp : CoreAI_P2Op<"log", (ins AnyType:$x), (outs AnyType:$output)>;
+def CoreAI_LutToDenseOp : CoreAI_P1aOp<"lut_to_dense",
+    (ins AnyType:$indices, AnyType:$lut, AnyType:$axis), [Pure], (outs AnyType:$result)>;
+def CoreAI_LutToSparseWithBitmaskOp : CoreAI_P1aOp<"lut_to_sparse_with_bitmask",
+    (ins AnyType:$indices, AnyType:$lut, AnyType:$axis), [Pure], (outs AnyType:$result)>;
+def CoreAI_MaxPool2dOp : CoreAI_P1aOp<"max_pool_2d",
+    (ins AnyType:$input, AnyType:$kernel_size, AnyType:$stride, AnyType:$dilation, AnyType:$ceil_mode), [Pure], (outs AnyType:$output)>;
+def CoreAI_MaxPool3dOp : CoreAI_P1aOp<"max_pool_3d",
+    (ins AnyType:$input, AnyType:$kernel_size, AnyType:$stride, AnyType:$dilation, AnyType:$ceil_mode), [Pure], (outs AnyType:$output)>;
+def CoreAI_MaximumOp : CoreAI_P1aOp<"maximum",
+    (ins AnyType:$x, AnyType:$y), [Pure], (outs AnyType:$output)>;
+def CoreAI_MinimumOp : CoreAI_P1aOp<"minimum",
+    (ins AnyType:$x, AnyType:$y), [Pure], (outs AnyType:$output)>;
+def CoreAI_ModuloOp : CoreAI_P1aOp<"modulo",
+    (ins AnyType:$x, AnyType:$y), [Pure], (outs AnyType:$output)>;
+def CoreAI_MulOp : CoreAI_P1aOp<"mul",
+    (ins AnyType:$x, AnyType:$y), [Pure], (outs AnyType:$output)>;
+def CoreAI_NonZeroOp : CoreAI_P2Op<"non_zero", (ins AnyType:$input), (outs AnyType:$result)>;
+def CoreAI_NotOp : CoreAI_P2Op<"not", (ins AnyType:$x), (outs AnyType:$result)>;
+def CoreAI_NotEqualOp : CoreAI_P1aOp<"not_equal",
+    (ins AnyType:$input, AnyType:$other), [Pure], (outs AnyType:$output)>;
+def CoreAI_OrOp : CoreAI_P1aOp<"or",
+    (ins AnyType:$x, AnyType:$y), [Pure], (outs AnyType:$output)>;
+def CoreAI_PowOp : CoreAI_P1aOp<"pow",
+    (ins AnyType:$x, AnyType:$y), [Pure], (outs AnyType:$output)>;
+def CoreAI_QuantizeOp : CoreAI_P1bOp<"quantize",
+    (ins AnyType:$input, AnyType:$scale, AnyType:$offset1, AnyType:$offset2, AnyType:$axis), [Pure], (outs AnyType:$output)>;
+def CoreAI_RangeOp : CoreAI_P1aOp<"range",
+    (ins AnyType:$start, AnyType:$stop, AnyType:$step), [Pure], (outs AnyType:$output)>;
+def CoreAI_RealPartOp : CoreAI_P1aOp<"real_part",
+    (ins AnyType:$input), [Pure], (outs AnyType:$real)>;
+def CoreAI_ReduceMaxOp : CoreAI_P1bOp<"reduce_max",
+    (ins AnyType:$input, AnyType:$axes), [Pure], (outs AnyType:$output)>;
+def CoreAI_ReduceMinOp : CoreAI_P1bOp<"reduce_min",
+    (ins AnyType:$input, AnyType:$axes), [Pure], (outs AnyType:$output)>;
+def CoreAI_ReduceProductOp : CoreAI_P1bOp<"reduce_product",
+    (ins AnyType:$input, AnyType:$axes), [Pure], (outs AnyType:$output)>;
+def CoreAI_ReduceSumOp : CoreAI_P1bOp<"reduce_sum",
+    (ins AnyType:$input, AnyType:$axes), [Pure], (outs AnyType:$output)>;
+def CoreAI_ReverseOp : CoreAI_P1aOp<"reverse",
+    (ins AnyType:$input, AnyType:$dims), [Pure], (outs AnyType:$result)>;
+def CoreAI_RoundOp : CoreAI_P2Op<"round", (ins AnyType:$x), (outs AnyType:$output)>;
+def CoreAI_RsqrtOp : CoreAI_P2Op<"rsqrt", (ins AnyType:$x), (outs AnyType:$output)>;
+def CoreAI_SigmoidOp : CoreAI_P1bOp<"sigmoid",
+    (ins AnyType:$input), [Pure], (outs AnyType:$output)>;
+def CoreAI_SiluOp : CoreAI_P1bOp<"silu",
+    (ins AnyType:$input), [Pure], (outs AnyType:$output)>;
+def CoreAI_SinOp : CoreAI_P2Op<"sin", (ins AnyType:$x), (outs AnyType:$output)>;
+def CoreAI_SinhOp : CoreAI_P2Op<"sinh", (ins AnyType:$x), (outs AnyType:$output)>;
+def CoreAI_SliceOp : CoreAI_P1aOp<"slice",
+    (ins AnyType:$input, AnyType:$start_indices, AnyType:$end_indices, AnyType:$strides), [Pure], (outs AnyType:$output)>;
+def CoreAI_SoftmaxOp : CoreAI_P1aOp<"softmax",
+    (ins AnyType:$input, AnyType:$axis), [Pure], (outs AnyType:$output)>;
+def CoreAI_SortOp : CoreAI_P1bOp<"sort",
+    (ins AnyType:$input, AnyType:$dim, AnyType:$descending, AnyType:$stable), [Pure], (outs AnyType:$result)>;
+def CoreAI_SparseWithBitmaskToDenseOp : CoreAI_P2Op<"sparse_with_bitmask_to_dense", (ins AnyType:$input), (outs AnyType:$result)>;
+def CoreAI_SqrtOp : CoreAI_P2Op<"sqrt", (ins AnyType:$x), (outs AnyType:$output)>;
+def CoreAI_SubOp : CoreAI_P1aOp<"sub",
+    (ins AnyType:$x, AnyType:$y), [Pure], (outs AnyType:$output)>;
+def CoreAI_SumPool2dOp : CoreAI_P1aOp<"sum_pool_2d",
+    (ins AnyType:$input, AnyType:$kernel_size, AnyType:$strides, AnyType:$dilation), [Pure], (outs AnyType:$output)>;
+def CoreAI_SumPool3dOp : CoreAI_P1aOp<"sum_pool_3d",
+    (ins AnyType:$input, AnyType:$kernel_size, AnyType:$strides, AnyType:$dilation), [Pure], (outs AnyType:$output)>;
+def CoreAI_SymmetricQuantStatsOp : CoreAI_P1bOp<"symmetric_quantization_statistics",
+    (ins AnyType:$input, AnyType:$range, AnyType:$axis), [Pure], (outs AnyType:$scale)>;
+def CoreAI_TanOp : CoreAI_P2Op<"tan", (ins AnyType:$x), (outs AnyType:$output)>;
+def CoreAI_TanhOp : CoreAI_P2Op<"tanh", (ins AnyType:$x), (outs AnyType:$output)>;
+def CoreAI_TileOp : CoreAI_P1aOp<"tile",
+    (ins AnyType:$input, AnyType:$dims), [Pure], (outs AnyType:$output)>;
+def CoreAI_WhereOp : CoreAI_P1aOp<"where",
+    (ins AnyType:$condition, AnyType:$a, AnyType:$b), [Pure], (outs AnyType:$result)>;
+def CoreAI_XorOp : CoreAI_P1aOp<"xor",
+    (ins AnyType:$x, AnyType:$y), [Pure], (outs AnyType:$output)>;
+
+//===----------------------------------------------------------------------===//
+// Simple ops with named results, several results or typed operands
+//===----------------------------------------------------------------------===//
+
+def CoreAI_SplitOp : CoreAI_P1aOp<"split",
+    (ins AnyType:$input, AnyType:$split_size_or_sections, AnyType:$dim), [Pure],
+    (outs Variadic<AnyType>:$results_)>;
+
+def CoreAI_AsymmetricQuantStatsOp
+    : CoreAI_P1bOp<"asymmetric_quantization_statistics",
+                   (ins AnyType:$input, AnyType:$range, AnyType:$axis),
+                   [Pure, DeclareOpInterfaceMethods<OpAsmOpInterface,
+                                                    ["getAsmResultNames"]>],
+                   (outs AnyType:$scale, AnyType:$zero_point)>;
+
+def CoreAI_CastOp : CoreAI_P2toOp<"cast", (ins AnyType:$input),
+                                  (outs AnyType:$output)>;
+
+def CoreAI_ImageToTensorOp : CoreAI_Op<"image_to_tensor", [Pure]> {
+  let summary = "Converts an image to a tensor";
+  let arguments = (ins CoreAI_ImageType:$source);
+  let results = (outs AnyType:$result);
+  // An image operand prints without `!coreai.image`.
+  let assemblyFormat = "$source `:` type($source) `->` type($result) attr-dict";
+}
+
+def CoreAI_TensorToImageOp : CoreAI_Op<"tensor_to_image", [Pure]> {
+  let summary = "Converts a tensor to an image";
+  let arguments = (ins AnyType:$source);
+  let results = (outs CoreAI_ImageType:$result);
+  let assemblyFormat = "$source `:` type($source) `->` type($result) attr-dict";
+}
+
+//===----------------------------------------------------------------------===//
+// Tokens and handles (ordered side effects: never Pure)
+//===----------------------------------------------------------------------===//
+
+def CoreAI_CreateTokenOp : CoreAI_Op<"create_token"> {
+  let summary = "Creates a token that orders side effects";
+  let results = (outs CoreAI_AnyToken:$token);
+  let assemblyFormat = "`:` type($token) attr-dict";
+}
+
+def CoreAI_JoinTokenOp : CoreAI_P1aOp<"join_token",
+    (ins AnyType:$in_token, Variadic<AnyType>:$rest_tokens), [],
+    (outs AnyType:$token)>;
+
+def CoreAI_ReadHandleOp : CoreAI_Op<"read_handle",
+    [DeclareOpInterfaceMethods<OpAsmOpInterface, ["getAsmResultNames"]>]> {
+  let summary = "Reads the value behind a handle";
+  let description = [{
+    ```mlir
+    %output, %out_token = coreai.read_handle %arg0, %arg1 : (<tensor<4xf32>>, !coreai.token) -> (tensor<4xf32>, !coreai.token)
+    ```
+  }];
+  let arguments = (ins CoreAI_HandleType:$handle, AnyType:$in_token);
+  let results = (outs AnyType:$output, AnyType:$out_token);
+  // The handle type prints without `!coreai.handle`.
+  let assemblyFormat = [{
+    $handle `,` $in_token `:` `(` type($handle) `,` type($in_token) `)` `->`
+    `(` type($output) `,` type($out_token) `)` attr-dict
+  }];
+}
+
+def CoreAI_WriteHandleOp : CoreAI_Op<"write_handle"> {
+  let summary = "Writes a value behind a handle";
+  let description = [{
+    ```mlir
+    %0 = coreai.write_handle %arg0, %arg1, %arg2 : (<tensor<4xf32>>, tensor<4xf32>, !coreai.token) -> !coreai.token
+    ```
+  }];
+  let arguments = (ins CoreAI_HandleType:$handle, AnyType:$data,
+                       AnyType:$in_token);
+  let results = (outs AnyType:$out_token);
+  let assemblyFormat = [{
+    $handle `,` $data `,` $in_token `:` `(` type($handle) `,` type($data) `,`
+    type($in_token) `)` `->` type($out_token) attr-dict
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// P3 / P3d: enums
+//===----------------------------------------------------------------------===//
+
+def CoreAI_GELUOp : CoreAI_P3Op<"gelu",
+    (ins AnyType:$input,
+         DefaultValuedAttr<CoreAI_ApproximateAttr,
+                           "::coreai::Approximate::none">:$approximate),
+    "(`approximate` `=` $approximate^)?", /*bareTypes=*/1> {
+  let summary = "GELU; `approximate = <tanh>` is left out when none";
+}
+
+def CoreAI_ScanOp : CoreAI_P3Op<"scan",
+    (ins AnyType:$input, AnyType:$axis, AnyType:$reverse, I32Attr:$scan_op),
+    "`combiner` `=` custom<ScanCombiner>($scan_op)", 0, (outs AnyType:$result)> {
+  let summary = "Cumulative sum/product/min/max along an axis";
+  let description = [{
+    `scan_op` is a plain `N : i32` (0 sum, 1 product, 2 min, 3 max), spelled
+    `combiner = <sum>` in the custom form.
+  }];
+  let hasVerifier = 1;
+}
+
+def CoreAI_ScatterAlongAxisOp : CoreAI_P3Op<"scatter_along_axis",
+    (ins AnyType:$input, AnyType:$indices, AnyType:$updates, AnyType:$axis,
+         DefaultValuedAttr<CoreAI_ScatterModeAttr,
+                           "::coreai::ScatterMode::update">:$scatter_mode),
+    "(`scatter_mode` `=` $scatter_mode^)?"> {
+  let summary = "Scatters updates along an axis; mode `update` is left out";
+}
+
+def CoreAI_InterpolateOp : CoreAI_P3dOp<"interpolate",
+    (ins AnyType:$input, AnyType:$output_shape, AnyType:$scale, AnyType:$offset,
+         CoreAI_InterpolationModeAttr:$interpolation_mode),
+    (outs AnyType:$result)>;
+
+def CoreAI_InterpolateCoordinatesOp : CoreAI_P3dOp<"interpolate_coordinates",
+    (ins AnyType:$input, AnyType:$coords,
+         CoreAI_InterpolationModeAttr:$interpolation_mode),
+    (outs AnyType:$result)>;
+
+//===----------------------------------------------------------------------===//
+// P4: keyword forms
+//===----------------------------------------------------------------------===//
+
+def CoreAI_ExpandDimsOp : CoreAI_P4Op<"expand_dims",
+    (ins AnyType:$input, AnyType:$axes), "$input `,` $axes">;
+def CoreAI_ShrinkDimsOp : CoreAI_P4Op<"shrink_dims",
+    (ins AnyType:$input, AnyType:$axes), "$input `,` $axes">;
+def CoreAI_GatherAlongAxisOp : CoreAI_P4Op<"gather_along_axis",
+    (ins AnyType:$input, AnyType:$indices, AnyType:$axis),
+    "$input `at` $indices `along` $axis">;
+
+def CoreAI_SliceUpdateOp : CoreAI_Op<"slice_update", [Pure]> {
+  let summary = "Writes `update` into a strided slice of the input";
+  let description = [{
+    The text order (input, update, starts, ends, strides) differs from the
+    operand order, and the type list follows the text.
+  }];
+  let arguments = (ins AnyType:$input, AnyType:$start_indices,
+                       AnyType:$end_indices, AnyType:$strides, AnyType:$update);
+  let results = (outs AnyType:$output);
+  let assemblyFormat = [{
+    $input `with` $update `at` ` ` `(` $start_indices `,` $end_indices `,`
+    $strides `)` `:` `(` type($input) `,` type($update) `,`
+    type($start_indices) `,` type($end_indices) `,` type($strides) `)` `to`
+    type($output) attr-dict
+  }];
+}
+
+def CoreAI_Metal4KernelOp : CoreAI_Op<"metal4_kernel", [AttrSizedOperandSegments]> {
+  let summary = "Runs a Metal 4 compute kernel";
+  let arguments = (ins Variadic<AnyType>:$kernel_args, AnyType:$threads_per_grid,
+                       AnyType:$threads_per_thread_group,
+                       Variadic<AnyType>:$result_shapes,
+                       StrAttr:$kernel_source, StrAttr:$kernel_name);
+  let results = (outs Variadic<AnyType>:$outputs);
+  let assemblyFormat = [{
+    `kernel_args` `(` $kernel_args `)` `,` `threads_per_grid` $threads_per_grid
+    `,` `threads_per_thread_group` $threads_per_thread_group `,`
+    `result_shapes` `(` $result_shapes `)` attr-dict `:`
+    functional-type(operands, results)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// P5: regions and terminators
+//===----------------------------------------------------------------------===//
+
+def CoreAI_YieldOp : CoreAI_Op<"yield", [Pure, Terminator, ReturnLike,
+    ParentOneOf<["IfOp", "WhileOp", "ReduceOp", "ReduceIndexOp", "ScatterNdOp",
+                 "IsolatedGroupOp"]>]> {
+  let summary = "Returns values from a region";
+  let description = [{
+    ```mlir
+    coreai.yield %1, %2 : tensor<4xf32>, tensor<4xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<AnyType>:$args);
+  let assemblyFormat = "($args^ `:` type($args))? attr-dict";
+}
+
+def CoreAI_ConditionOp : CoreAI_Op<"condition", [Pure, Terminator,
+                                                 HasParent<"WhileOp">]> {
+  let summary = "Ends the `before` region of a while: continue?, and values";
+  let description = [{
+    ```mlir
+    coreai.condition %2, %arg2 : (tensor<i1>, tensor<si32>)
+    ```
+  }];
+  let arguments = (ins AnyType:$condition, Variadic<AnyType>:$args);
+  let assemblyFormat = "operands `:` `(` type(operands) `)` attr-dict";
+}
+
+def CoreAI_IfOp : CoreAI_Op<"if", [RecursiveMemoryEffects]> {
+  let summary = "Runs one of two regions";
+  let description = [{
+    ```mlir
+    %0 = coreai.if %arg0 {
+      coreai.yield %a : tensor<4xf32>
+    } else {
+      coreai.yield %b : tensor<4xf32>
+    } : tensor<i1> -> tensor<4xf32>
+    ```
+  }];
+  let arguments = (ins AnyType:$condition);
+  let results = (outs Variadic<AnyType>:$results_);
+  let regions = (region SizedRegion<1>:$thenRegion, AnyRegion:$elseRegion);
+  let assemblyFormat = [{
+    $condition $thenRegion (`else` $elseRegion^)? `:` type($condition) `->`
+    type($results_) attr-dict
+  }];
+}
+
+def CoreAI_WhileOp : CoreAI_Op<"while", [RecursiveMemoryEffects]> {
+  let summary = "Loops while the `before` region's condition holds";
+  let arguments = (ins Variadic<AnyType>:$inits);
+  let results = (outs Variadic<AnyType>:$results_);
+  let regions = (region SizedRegion<1>:$before, SizedRegion<1>:$after);
+  let assemblyFormat = [{
+    $inits $before `do` $after `:` `(` type($inits) `)` `->` `(`
+    type($results_) `)` attr-dict
+  }];
+}
+
+def CoreAI_ReduceOp : CoreAI_Op<"reduce", [RecursiveMemoryEffects]> {
+  let summary = "Reduces over axes with the combiner in the region";
+  let arguments = (ins AnyType:$input, AnyType:$axes, AnyType:$init_value);
+  let results = (outs AnyType:$output);
+  let regions = (region SizedRegion<1>:$reduction);
+  let assemblyFormat = [{
+    $input `,` $axes `,` `init` $init_value $reduction `:`
+    functional-type(operands, results) attr-dict
+  }];
+}
+
+def CoreAI_ReduceIndexOp : CoreAI_Op<"reduce_index", [RecursiveMemoryEffects]> {
+  let summary = "Index of the element the region's comparison selects";
+  let arguments = (ins AnyType:$input, AnyType:$axis, AnyType:$init_value,
+                       AnyType:$init_index);
+  let results = (outs AnyType:$output);
+  let regions = (region SizedRegion<1>:$reduction);
+  let assemblyFormat = [{
+    $input `,` $axis `,` `init` $init_value `init_index` $init_index $reduction
+    `:` functional-type(operands, results) attr-dict
+  }];
+}
+
+def CoreAI_ScatterNdOp : CoreAI_Op<"scatter_nd", [RecursiveMemoryEffects]> {
+  let summary = "Scatters updates at indices, combining with the region";
+  let description = [{
+    The text order (input, updates, indices) differs from the operand order.
+  }];
+  let arguments = (ins AnyType:$input, AnyType:$indices, AnyType:$updates);
+  let results = (outs AnyType:$output);
+  let regions = (region SizedRegion<1>:$update_fn);
+  let assemblyFormat = [{
+    $input `with` $updates `at` $indices $update_fn `:` `(` type($input) `,`
+    type($updates) `,` type($indices) `)` `to` type($output) attr-dict
+  }];
+}
+
+def CoreAI_IsolatedGroupOp : CoreAI_Op<"isolated_group",
+    [IsolatedFromAbove, RecursiveMemoryEffects]> {
+  let summary = "A group of ops handed to one delegate";
+  let arguments = (ins Variadic<AnyType>:$inputs, StrAttr:$delegate_id,
+                       OptionalAttr<DictArrayAttr>:$arg_attrs,
+                       OptionalAttr<DictArrayAttr>:$res_attrs);
+  let results = (outs Variadic<AnyType>:$outputs);
+  let regions = (region SizedRegion<1>:$group);
+  let assemblyFormat = [{
+    `<` $delegate_id `>` `` `(` $inputs `)` attr-dict `:`
+    functional-type($inputs, results) $group
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// P6: other bespoke forms
+//===----------------------------------------------------------------------===//
+
+def CoreAI_DelegateOp : CoreAI_Op<"delegate"> {
+  let summary = "Runs a precompiled delegate on the inputs";
+  let description = [{
+    ```mlir
+    %0 = coreai.delegate<"Interpreter">(%arg0) {resource = array<i8: 1, 2, 3>} : (tensor<4xf32>) -> tensor<4xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<AnyType>:$inputs, StrAttr:$delegate_id,
+                       DenseI8ArrayAttr:$resource,
+                       OptionalAttr<DictArrayAttr>:$arg_attrs,
+                       OptionalAttr<DictArrayAttr>:$res_attrs,
+                       OptionalAttr<AnyAttr>:$lifecycle,
+                       OptionalAttr<DictionaryAttr>:$delegate_attrs);
+  let results = (outs Variadic<AnyType>:$outputs);
+  let assemblyFormat = [{
+    `<` $delegate_id `>` `` `(` $inputs `)` attr-dict `:`
+    functional-type($inputs, results)
+  }];
+}
+
+def CoreAI_TargetSpecOp : CoreAI_Op<"target_spec"> {
+  let summary = "Names the target a program is compiled for";
+  let description = [{
+    ```mlir
+    coreai.target_spec{spec = <triple = "arm64-apple-ios", soc = "a17", delegateOptions = {}>, compilation = <partial>}
+    ```
+    Discardable attributes print inside the group, before its `}`.
+  }];
+  let arguments = (ins CoreAI_TargetSpecAttr:$spec,
+                       DefaultValuedAttr<CoreAI_CompilationAttr,
+                                         "::coreai::Compilation::full">:$compilation);
+  let assemblyFormat = [{
+    `{` `spec` `=` $spec `,` `compilation` `=` $compilation attr-dict `}`
+  }];
 }
 
 #endif // COREAI_DIALECT_COREAI_IR_COREAIOPS_TD

@@ -1,0 +1,54 @@
+# make demo: quantize a shipped real Core AI program and print a report.
+# make test: every test (lit + FileCheck, kernels, pytest).
+# Both set up what they need first: a venv in .venv with pinned packages,
+# and this project built and installed into it.
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+BUILD_STAMP := $(VENV)/.coreai-installed
+SOURCES := $(shell find CMakeLists.txt pyproject.toml include lib tools python \
+             -type f -not -name '*.so' -not -path '*/__pycache__/*' 2>/dev/null)
+
+.PHONY: all demo test install lit pytest kernels-test bench sanitize clean
+
+all: install
+
+$(VENV)/.deps: requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip==25.3
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+# Incremental: the CMake build tree persists in build/ (see pyproject.toml).
+$(BUILD_STAMP): $(VENV)/.deps $(SOURCES)
+	$(PIP) install --quiet --no-build-isolation --no-deps .
+	touch $@
+
+install: $(BUILD_STAMP)
+
+demo: install
+	$(PY) demo/demo.py
+
+lit: install
+	$(VENV)/bin/lit -sv test
+
+kernels-test: $(VENV)/.deps
+	cmake -S test/Kernels -B build/kernels -G Ninja -DCMAKE_MAKE_PROGRAM=$(CURDIR)/$(VENV)/bin/ninja >/dev/null
+	$(VENV)/bin/ninja -C build/kernels coreai-kernels-test
+	build/kernels/coreai-kernels-test
+
+pytest: install
+	$(PY) -m pytest -q test/python
+
+test: install
+	$(MAKE) --no-print-directory lit
+	$(MAKE) --no-print-directory kernels-test
+	$(MAKE) --no-print-directory pytest
+
+bench: install
+	$(PY) bench/bench_quantize.py
+
+clean:
+	rm -rf build $(VENV) test/lit-out

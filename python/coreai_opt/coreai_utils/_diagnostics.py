@@ -1,0 +1,54 @@
+"""Routes MLIR diagnostics of a context to Python logging and exceptions."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import Iterator, List
+
+from mlir import ir
+
+logger = logging.getLogger("coreai_opt.coreai_utils")
+
+
+class CapturedDiagnostics:
+    def __init__(self) -> None:
+        self.errors: List[str] = []
+        self.warnings: List[str] = []
+
+    def raise_errors(self) -> None:
+        if self.errors:
+            from ..program import CoreAIError
+
+            raise CoreAIError("\n".join(self.errors), self.errors)
+
+
+def _format(diag) -> str:
+    text = f"{diag.location}: {diag.message}"
+    for note in diag.notes:
+        text += f"\n  {note.location}: note: {note.message}"
+    return text
+
+
+@contextlib.contextmanager
+def capture_diagnostics(context: ir.Context) -> Iterator[CapturedDiagnostics]:
+    """Warnings go to the ``coreai_opt.coreai_utils`` logger as they come;
+    errors are collected for the caller to raise."""
+    captured = CapturedDiagnostics()
+
+    def handler(diag) -> bool:
+        text = _format(diag)
+        if diag.severity == ir.DiagnosticSeverity.ERROR:
+            captured.errors.append(text)
+        elif diag.severity == ir.DiagnosticSeverity.WARNING:
+            captured.warnings.append(text)
+            logger.warning(text)
+        else:
+            logger.info(text)
+        return True
+
+    registration = context.attach_diagnostic_handler(handler)
+    try:
+        yield captured
+    finally:
+        registration.detach()

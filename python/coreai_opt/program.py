@@ -1,0 +1,326 @@
+"""``AIProgram``: a Core AI program held as an ``mlir.ir.Module``."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterator, List, Optional, Union
+
+import ml_dtypes
+import numpy as np
+from mlir import ir
+from mlir.passmanager import PassManager
+
+from . import _coreai
+
+_BYTECODE_MAGIC = b"ML\xefR"
+_PathLike = Union[str, os.PathLike]
+
+
+class CoreAIError(Exception):
+    """An error reported by MLIR about a program (parse, verify, pass)."""
+
+    def __init__(self, message: str, diagnostics: Optional[List[str]] = None):
+        super().__init__(message)
+        self.diagnostics = list(diagnostics or [message])
+
+
+class ParseError(CoreAIError):
+    """The text or bytecode is not a valid program."""
+
+
+class VerificationError(CoreAIError):
+    """The program parsed but does not verify."""
+
+
+def make_context() -> ir.Context:
+    """A context with the coreai dialect loaded and unregistered dialects
+    allowed (foreign ops and attributes are kept as they are)."""
+    context = ir.Context()
+    _coreai.register_dialects(context)
+    return context
+
+
+def _format_mlir_error(error: ir.MLIRError, filename: str) -> List[str]:
+    lines = []
+    for diag in error.error_diagnostics:
+        loc = str(diag.location)
+        lines.append(f"{loc}: {diag.message}")
+        for note in diag.notes:
+            lines.append(f"  {note.location}: note: {note.message}")
+    if not lines:
+        lines.append(str(error))
+    # Text parsed from memory is named "-" by MLIR.
+    return [line.replace('loc("-":', f'loc("{filename}":') for line in lines]
+
+
+def _is_generic_form(text: bytes) -> bool:
+    """True if the first operation is printed in generic form (quoted name)."""
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith(b"//") or line.startswith(b"#") or line.startswith(b"!"):
+            continue
+        return line.startswith(b'"') or (b"= \"" in line and not line.startswith(b"{-#"))
+    return False
+
+
+def _atomic_write(path: _PathLike, write) -> None:
+    """Writes through a temporary file in the target's directory, renamed
+    into place only when `write` succeeded."""
+    target = Path(path)
+    directory = target.parent if str(target.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+        if target.exists():
+            os.chmod(tmp, target.stat().st_mode & 0o7777)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+_NUMPY_TYPES = {
+    "f32": np.float32, "f16": np.float16, "f64": np.float64,
+    "bf16": ml_dtypes.bfloat16,
+    "f8E4M3FN": ml_dtypes.float8_e4m3fn, "f8E5M2": ml_dtypes.float8_e5m2,
+    "f8E8M0FNU": ml_dtypes.float8_e8m0fnu, "f4E2M1FN": ml_dtypes.float4_e2m1fn,
+}
+
+
+def _element_layout(element_type: ir.Type):
+    """(bits, numpy dtype of the decoded values, signed) of an element type."""
+    text = str(element_type)
+    if text in _NUMPY_TYPES:
+        dtype = np.dtype(_NUMPY_TYPES[text])
+        bits = 4 if text == "f4E2M1FN" else dtype.itemsize * 8
+        return bits, dtype, True
+    if isinstance(element_type, ir.IntegerType):
+        int_type = element_type
+        bits = int_type.width
+        signed = not int_type.is_unsigned
+        if bits == 1:
+            return 1, np.dtype(np.bool_), False
+        size = max(8, 1 << (bits - 1).bit_length())
+        return bits, np.dtype(f"{'i' if signed else 'u'}{size // 8}"), signed
+    if isinstance(element_type, ir.IndexType):
+        return 64, np.dtype(np.int64), True
+    raise TypeError(f"no numpy decoding for element type {text}")
+
+
+def _decode_codes(codes: np.ndarray, bits: int, dtype: np.dtype, signed: bool) -> np.ndarray:
+    """Maps raw codes (uint8 per element, low `bits` bits) to values."""
+    if dtype.kind == "V" or dtype in (np.dtype(t) for t in _NUMPY_TYPES.values()):
+        return codes.astype(np.uint8).view(dtype)
+    if signed:
+        codes = codes.astype(np.int16)
+        codes = np.where(codes >= (1 << (bits - 1)), codes - (1 << bits), codes)
+    return codes.astype(dtype)
+
+
+def _unpack_subbyte(raw: np.ndarray, bits: int, count: int) -> np.ndarray:
+    per_byte = 8 // bits
+    shifts = np.arange(per_byte, dtype=np.uint8) * bits
+    codes = (raw[:, None] >> shifts[None, :]) & ((1 << bits) - 1)
+    return codes.reshape(-1)[:count].astype(np.uint8)
+
+
+@dataclasses.dataclass
+class ConstantInfo:
+    """A ``coreai.constant`` of a program, with where it is used."""
+
+    operation: ir.Operation
+    location: str
+    type: ir.RankedTensorType
+    users: List[str]
+
+    @property
+    def shape(self) -> tuple:
+        return tuple(self.type.shape)
+
+    @property
+    def element_type(self) -> str:
+        return str(self.type.element_type)
+
+    @property
+    def is_resource(self) -> bool:
+        return _coreai.elements_data(self.operation.attributes["value"])[0] == "resource"
+
+    def numpy(self) -> np.ndarray:
+        """The value as a numpy array (``ml_dtypes`` for bf16/fp8/fp4)."""
+        return AIProgram.constant_to_numpy(self.operation)
+
+
+class AIProgram:
+    """A Core AI program: an ``mlir.ir.Module`` of ``coreai.graph`` ops.
+
+    Remembers whether it was parsed from generic form and whether it spelled
+    out locations, and prints itself back the same way.
+    """
+
+    def __init__(self, module: ir.Module, *, generic: bool = False, debug_info: bool = False):
+        self._module = module
+        self.generic = generic
+        self.debug_info = debug_info
+
+    # -- reading --------------------------------------------------------
+    @classmethod
+    def parse(cls, text: Union[str, bytes], *, context: Optional[ir.Context] = None,
+              filename: str = "<string>") -> "AIProgram":
+        """Parses program text (custom or generic form) or bytecode."""
+        data = text.encode() if isinstance(text, str) else bytes(text)
+        is_bytecode = data.startswith(_BYTECODE_MAGIC)
+        if not is_bytecode:
+            problem = _coreai.check_input_text(data)
+            if problem:
+                raise ParseError(f"{filename}: {problem}")
+        context = context or make_context()
+        try:
+            module = ir.Module.parse(data, context=context)
+        except ir.MLIRError as e:
+            diags = _format_mlir_error(e, filename)
+            raise ParseError(f"cannot parse {filename}:\n" + "\n".join(diags), diags) from None
+        return cls(module,
+                   generic=not is_bytecode and _is_generic_form(data),
+                   debug_info=not is_bytecode and _coreai.has_explicit_locations(data))
+
+    @classmethod
+    def load(cls, path: _PathLike, *, context: Optional[ir.Context] = None) -> "AIProgram":
+        """Reads a program from ``.mlir`` text or ``.mlirbc`` bytecode."""
+        path = Path(path)
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            raise ParseError(f"cannot read {path}: {e.strerror or e}") from None
+        return cls.parse(data, context=context, filename=str(path))
+
+    # -- writing --------------------------------------------------------
+    def to_text(self, *, generic: Optional[bool] = None, debug_info: Optional[bool] = None) -> str:
+        """The program's text, in the form it was read in unless asked."""
+        return self._module.operation.get_asm(
+            print_generic_op_form=self.generic if generic is None else generic,
+            enable_debug_info=self.debug_info if debug_info is None else debug_info,
+            assume_verified=True)
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def save(self, path: _PathLike, *, bytecode: Optional[bool] = None) -> None:
+        """Writes the program atomically: text, or bytecode when the name
+        ends in ``.mlirbc`` (or ``bytecode=True``). An error leaves any
+        existing file untouched."""
+        path = Path(path)
+        if bytecode is None:
+            bytecode = path.suffix == ".mlirbc"
+        operation = self._module.operation
+        if bytecode:
+            _atomic_write(path, lambda f: operation.write_bytecode(f))
+        else:
+            _atomic_write(path, lambda f: operation.print(
+                file=f, binary=True, print_generic_op_form=self.generic,
+                enable_debug_info=self.debug_info, assume_verified=True))
+
+    # -- the IR ---------------------------------------------------------
+    @property
+    def module(self) -> ir.Module:
+        return self._module
+
+    @property
+    def context(self) -> ir.Context:
+        return self._module.context
+
+    def __deepcopy__(self, memo) -> "AIProgram":
+        """An independent copy in the same context; weight blobs are shared
+        read-only, so copying costs no weight bytes."""
+        clone = ir.Module._CAPICreate(_coreai.clone_module(self._module))
+        return AIProgram(clone, generic=self.generic, debug_info=self.debug_info)
+
+    def copy(self) -> "AIProgram":
+        return self.__deepcopy__({})
+
+    def verify(self) -> None:
+        """Raises VerificationError with MLIR's diagnostics if invalid."""
+        try:
+            self._module.operation.verify()
+        except ir.MLIRError as e:
+            diags = _format_mlir_error(e, "<program>")
+            raise VerificationError("program does not verify:\n" + "\n".join(diags), diags) from None
+
+    def run_pipeline(self, pipeline: str) -> None:
+        """Runs a pass pipeline (``builtin.module(...)``) in place."""
+        from .coreai_utils._diagnostics import capture_diagnostics
+
+        _coreai.register_passes()
+        with capture_diagnostics(self.context) as captured:
+            try:
+                pm = PassManager.parse(pipeline, context=self.context)
+                pm.run(self._module.operation)
+            except ir.MLIRError as e:
+                diags = _format_mlir_error(e, "<program>")
+                raise CoreAIError("\n".join(diags), diags) from None
+            except ValueError as e:
+                raise CoreAIError(str(e)) from None
+        captured.raise_errors()
+
+    def optimize(self) -> None:
+        """Canonicalizes, CSEs and drops dead constants. Graphs referenced
+        only through ``#param`` attributes (invoke callees) are kept."""
+        self.run_pipeline("builtin.module(canonicalize,cse)")
+
+    # -- constants ------------------------------------------------------
+    def constants(self) -> Iterator[ConstantInfo]:
+        """The program's ``coreai.constant`` ops in program order."""
+        found: List[ConstantInfo] = []
+
+        def visit(op):
+            if op.name == "coreai.constant":
+                result = op.results[0]
+                users = [use.owner.name for use in result.uses]
+                found.append(ConstantInfo(op, str(op.location), result.type, users))
+            return ir.WalkResult.ADVANCE
+
+        self._module.operation.walk(visit)
+        return iter(found)
+
+    @staticmethod
+    def constant_to_numpy(operation) -> np.ndarray:
+        """Decodes a ``coreai.constant``'s value (dense or dense_resource,
+        packed 4-bit/2-bit, fp8/fp4) to a numpy array."""
+        op = operation.operation if hasattr(operation, "operation") else operation
+        attr = op.attributes["value"]
+        shaped = ir.ShapedType(attr.type)
+        shape = tuple(shaped.shape)
+        count = int(np.prod(shape, dtype=np.int64))
+        bits, dtype, signed = _element_layout(shaped.element_type)
+        kind, blob, splat = _coreai.elements_data(attr)
+        if kind == "resource":
+            if blob is None:
+                raise CoreAIError(f"{op.location}: dense_resource blob is missing")
+            raw = np.frombuffer(blob, dtype=np.uint8)
+            if bits in (2, 4):
+                codes = _unpack_subbyte(raw, bits, count)
+                return _decode_codes(codes, bits, dtype, signed).reshape(shape)
+            if bits == 1:
+                return raw[:count].astype(bool).reshape(shape)
+            return np.frombuffer(blob, dtype=dtype.newbyteorder("<"))[:count].reshape(shape).copy()
+        raw = np.frombuffer(blob, dtype=np.uint8)
+        if bits == 1:
+            values = np.unpackbits(raw, bitorder="little").astype(bool)
+            values = values[:1] if splat else values[:count]
+        elif bits in (2, 4):
+            values = _decode_codes(raw & ((1 << bits) - 1), bits, dtype, signed)
+        else:
+            values = np.frombuffer(raw.tobytes(), dtype=dtype.newbyteorder("<"))
+        if splat:
+            return np.full(shape, values[0], dtype=values.dtype)
+        return values[:count].reshape(shape).copy()

@@ -1,0 +1,22 @@
+module {
+  coreai.graph @census(%arg0: tensor<4xi1>) {
+    %0 = coreai.not %arg0 : tensor<4xi1> -> tensor<4xi1>
+    coreai.output
+  }
+}
+
+// -----
+module {
+  coreai.graph @census(%arg0: tensor<4xi1>) {
+    %0 = coreai.not %arg0 : tensor<4xi1> -> tensor<4xi1> {census.tag = 7 : i32}
+    coreai.output
+  }
+}
+
+// -----
+module {
+  coreai.graph @census(%arg0: tensor<?x4xi1>) {
+    %0 = coreai.not %arg0 : tensor<?x4xi1> -> tensor<?x4xi1>
+    coreai.output
+  }
+}

@@ -1,0 +1,14 @@
+module {
+  coreai.graph @census(%arg0: tensor<4xf32>) {
+    %0 = coreai.round %arg0 : tensor<4xf32> -> tensor<4xf32>
+    coreai.output
+  }
+}
+
+// -----
+module {
+  coreai.graph @census(%arg0: tensor<4xf32>) {
+    %0 = coreai.round %arg0 : tensor<4xf32> -> tensor<4xf32> {census.tag = 7 : i32}
+    coreai.output
+  }
+}
