@@ -274,6 +274,24 @@ TEST_TEMPLATE = """\
 """
 
 
+# Not in the census: `#debuginfo` attributes used as locations (registered
+# `debuginfo` dialect), as programs printed with debug information use them.
+DEBUGINFO_INPUT = """\
+#file = #debuginfo.file<filename = "f.py", directory = "", sha256Sum = "">
+#loc = loc("f.py":3:0)
+#compile_unit = #debuginfo.compile_unit<sourceLanguage = "DW_LANG_Python", file = #file, producer = "ODIE", optimized = false, flags = "">
+#subprogram = #debuginfo.subprogram<compileUnit = #compile_unit, file = #file, name = "main", linkageName = "main"> : !debuginfo.unresolved<(tensor<4xf32>) -> tensor<4xf32>>
+#loc1 = #debuginfo.location<#loc in #subprogram>
+module {
+  coreai.graph @main(%arg0: tensor<4xf32> loc(#loc1)) -> tensor<4xf32> {
+    %0 = coreai.abs %arg0 : tensor<4xf32> -> tensor<4xf32> loc(#loc2)
+    coreai.output %0 : tensor<4xf32> loc(#loc1)
+  } loc(#loc1)
+} loc(#loc1)
+#loc2 = #debuginfo.location<#loc in @main fused with [#loc1] metadata = [#debuginfo.metadata<"op_id": {type = "coreai", value = 0 : ui64}>]>
+"""
+
+
 def main(argv):
     path = argv[1] if len(argv) > 1 else DEFAULT_JSON
     with open(path) as f:
@@ -296,6 +314,12 @@ def main(argv):
         with open(os.path.join(OUT_DIR, file), "w") as f:
             f.write(TEST_TEMPLATE.format(op=op["op"], names=", ".join(names),
                                          file=file))
+    with open(os.path.join(inputs, "debuginfo_locations.mlir"), "w") as f:
+        f.write(DEBUGINFO_INPUT)
+    with open(os.path.join(OUT_DIR, "debuginfo_locations.mlir"), "w") as f:
+        f.write(TEST_TEMPLATE.format(op="#debuginfo locations",
+                                     names="not a census op",
+                                     file="debuginfo_locations.mlir"))
     print(f"{len(census['ops'])} ops, {count} instances -> {OUT_DIR}")
     return 0
 

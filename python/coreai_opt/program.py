@@ -156,6 +156,17 @@ class ConstantInfo:
     def is_resource(self) -> bool:
         return _coreai.elements_data(self.operation.attributes["value"])[0] == "resource"
 
+    @property
+    def stored_bytes(self) -> int:
+        """Bytes the value takes in the program: its blob, or its packed
+        elements inline (one element for a splat)."""
+        kind, data, splat = _coreai.elements_data(self.operation.attributes["value"])
+        if kind == "resource":
+            return 0 if data is None else len(data)
+        bits = _element_layout(self.type.element_type)[0]
+        count = 1 if splat else int(np.prod(self.shape, dtype=np.int64))
+        return (count * bits + 7) // 8
+
     def numpy(self) -> np.ndarray:
         """The value as a numpy array (``ml_dtypes`` for bf16/fp8/fp4)."""
         return AIProgram.constant_to_numpy(self.operation)
@@ -176,7 +187,7 @@ class AIProgram:
     # -- reading --------------------------------------------------------
     @classmethod
     def parse(cls, text: Union[str, bytes], *, context: Optional[ir.Context] = None,
-              filename: str = "<string>") -> "AIProgram":
+              filename: str = "<string>", _path: Optional[Path] = None) -> "AIProgram":
         """Parses program text (custom or generic form) or bytecode."""
         data = text.encode() if isinstance(text, str) else bytes(text)
         is_bytecode = data.startswith(_BYTECODE_MAGIC)
@@ -186,7 +197,11 @@ class AIProgram:
                 raise ParseError(f"{filename}: {problem}")
         context = context or make_context()
         try:
-            module = ir.Module.parse(data, context=context)
+            if _path is not None:
+                # Locations then name the file.
+                module = ir.Module.parseFile(str(_path), context=context)
+            else:
+                module = ir.Module.parse(data, context=context)
         except ir.MLIRError as e:
             diags = _format_mlir_error(e, filename)
             raise ParseError(f"cannot parse {filename}:\n" + "\n".join(diags), diags) from None
@@ -202,7 +217,7 @@ class AIProgram:
             data = path.read_bytes()
         except OSError as e:
             raise ParseError(f"cannot read {path}: {e.strerror or e}") from None
-        return cls.parse(data, context=context, filename=str(path))
+        return cls.parse(data, context=context, filename=str(path), _path=path)
 
     # -- writing --------------------------------------------------------
     def to_text(self, *, generic: Optional[bool] = None, debug_info: Optional[bool] = None) -> str:

@@ -66,6 +66,9 @@ int main(int argc, char **argv) {
       outputFilename, [&](llvm::raw_ostream &os) -> llvm::Error {
         if (mlir::failed(MlirOptMain(os, std::move(input), registry, config))) {
           failed = true;
+          // Flush into the temporary file before it is discarded, so that
+          // the stream has nothing left to write to a closed descriptor.
+          os.flush();
           return llvm::make_error<llvm::StringError>(
               "no output written", llvm::inconvertibleErrorCode());
         }

@@ -147,9 +147,9 @@ coreai.graph @g(%d: tensor<2x2xf8E5M2>, %s: tensor<1x1xf8E4M3FN>, %o: tensor<1x1
 }
 
 // -----
-coreai.graph @g(%d: tensor<2x2xsi8>, %s: tensor<1x1xf32>, %z: tensor<1x1xsi8>, %o: tensor<1x1xf32>) {
+coreai.graph @g(%d: tensor<*xsi8>, %s: tensor<1x1xf32>, %z: tensor<1x1xsi8>, %o: tensor<1x1xf32>) {
   // expected-error @+1 {{operand #0 must be ranked tensor of any type values}}
-  %0 = coreai.blockwise_shift_scale %s, %s, %s, %o : (tensor<1x1xf32>, tensor<1x1xf32>, tensor<1x1xf32>, tensor<1x1xf32>) -> tensor<1x1xf32>
+  %0 = coreai.blockwise_shift_scale %d, %s, %z, %o : (tensor<*xsi8>, tensor<1x1xf32>, tensor<1x1xsi8>, tensor<1x1xf32>) -> tensor<2x2xf32>
   coreai.output
 }
 
@@ -197,7 +197,7 @@ coreai.graph @g(%arg0: tensor<4xf32>) -> tensor<4xf16> {
 coreai.graph @g(%arg0: tensor<4xf32>) {
   // expected-error @+1 {{must be the last operation in the parent block}}
   coreai.output
-  %0 = coreai.abs %arg0 : tensor<4xf32> -> tensor<4xf32>
+  "census.after"() : () -> ()
 }
 
 // -----
@@ -237,10 +237,11 @@ coreai.graph @g(%arg0: tensor<4xf32>) {
 
 // -----
 coreai.graph @g(%arg0: tensor<i1>) {
-  %0 = coreai.if %arg0 {
+  "coreai.if"(%arg0) ({
     // expected-error @+1 {{expects parent op 'coreai.while'}}
     coreai.condition %arg0 : (tensor<i1>)
-  } : tensor<i1> -> 
+  }, {
+  }) : (tensor<i1>) -> ()
   coreai.output
 }
 
@@ -261,7 +262,7 @@ coreai.graph @g() {
 // -----
 coreai.graph @g(%arg0: tensor<i1>, %arg1: tensor<4xf32>) {
   // expected-error @+1 {{region #0 ('thenRegion') failed to verify constraint: region with 1 blocks}}
-  %0 = "coreai.if"(%arg0) ({
+  "coreai.if"(%arg0) ({
   }, {
   }) : (tensor<i1>) -> ()
   coreai.output

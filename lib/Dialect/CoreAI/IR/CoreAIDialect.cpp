@@ -2,6 +2,7 @@
 
 #include "coreai/Dialect/CoreAI/IR/CoreAIDialect.h"
 #include "coreai/Dialect/CoreAI/IR/CoreAIOps.h"
+#include "coreai/Dialect/CoreAI/IR/DebugInfo.h"
 
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -73,5 +74,5 @@ void CoreAIDialect::registerTypes() {
 }
 
 void coreai::registerCoreAIDialects(DialectRegistry &registry) {
-  registry.insert<CoreAIDialect>();
+  registry.insert<CoreAIDialect, debuginfo::DebugInfoDialect>();
 }

@@ -396,6 +396,8 @@ ElementsAttr QuantizeWeightsPass::makeElements(ShapedType type,
   }
   Type elementType = type.getElementType();
   unsigned bits = elementType.getIntOrFloatBitWidth();
+  if (bits % 8 == 0)
+    return DenseElementsAttr::getFromRawBuffer(type, packed);
   SmallVector<APInt> codes = unpackCodes(packed, type.getNumElements(), bits);
   if (auto floatType = dyn_cast<FloatType>(elementType)) {
     SmallVector<APFloat> values = llvm::map_to_vector(codes, [&](APInt &v) {

@@ -1,0 +1,94 @@
+"""Quantizes a real Core AI program with several configurations and prints
+what each did. Run with `make demo` (or `python demo/demo.py [model.mlir]`).
+
+The default model is test/fixtures/coreai-real/cnn.mlir: a Conv2d -> ReLU ->
+Conv2d -> ReLU -> mean -> Linear network converted from PyTorch by Apple's
+coreai-torch 0.4.3 (see test/fixtures/coreai-real/README.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from coreai_opt import AIProgram
+from coreai_opt.coreai_utils import CompressionGranularity as G
+from coreai_opt.coreai_utils import DType, quantize_weights
+from coreai_opt.report import quantization_report
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_MODEL = ROOT / "test" / "fixtures" / "coreai-real" / "cnn.mlir"
+
+CONFIGS = [
+    ("int8-per-channel", dict(dtype=DType.INT8)),
+    ("int4-per-block32", dict(dtype=DType.INT4, granularity=G.PER_BLOCK, block_size=32)),
+    ("fp8-e8m0-per-block32", dict(dtype=DType.FP8_E4M3FN, granularity=G.PER_BLOCK,
+                                  block_size=32, scale_dtype=DType.FP8_E8M0FNU)),
+    ("fp4-per-block32", dict(dtype=DType.FP4_E2M1FN, granularity=G.PER_BLOCK, block_size=32)),
+]
+
+
+class _Count(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("model", nargs="?", type=Path, default=DEFAULT_MODEL)
+    parser.add_argument("--out-dir", type=Path, default=ROOT / "demo" / "out")
+    parser.add_argument("--threshold", type=int, default=1024,
+                        help="weight_num_threshold (default 1024)")
+    args = parser.parse_args(argv)
+
+    program = AIProgram.load(args.model)
+    program.verify()
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    print(f"model: {args.model.relative_to(ROOT) if args.model.is_relative_to(ROOT) else args.model}")
+    print(f"constants: {sum(1 for _ in program.constants())}\n")
+
+    logger = logging.getLogger("coreai_opt.coreai_utils")
+    header = ("configuration", "quantized", "skipped", "bytes before -> after", "ratio",
+              "median SQNR", "worst SQNR", "time ms", "written to")
+    rows = [header]
+    for name, options in CONFIGS:
+        counter = _Count()
+        logger.addHandler(counter)
+        start = time.perf_counter()
+        quantized = quantize_weights(program, weight_num_threshold=args.threshold, **options)
+        elapsed = (time.perf_counter() - start) * 1e3
+        logger.removeHandler(counter)
+        quantized.verify()
+        out = args.out_dir / f"{args.model.stem}.{name}.mlir"
+        quantized.save(out)
+        report = quantization_report(program, quantized)
+        sqnrs = [r.sqnr_db for r in report.rows]
+        rows.append((
+            name, str(len(report.rows)), str(len(counter.messages)),
+            f"{report.bytes_before} -> {report.bytes_after}",
+            f"{report.bytes_before / report.bytes_after:.2f}x" if report.bytes_after else "-",
+            f"{statistics.median(sqnrs):.2f} dB" if sqnrs else "-",
+            f"{min(sqnrs):.2f} dB" if sqnrs else "-",
+            f"{elapsed:.1f}", str(out.relative_to(ROOT) if out.is_relative_to(ROOT) else out)))
+        for message in counter.messages:
+            print(f"  [{name}] warning: {message}")
+    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+    for i, row in enumerate(rows):
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
+        if i == 0:
+            print("  ".join("-" * w for w in widths))
+    print("\nPer-weight report of the last configuration:")
+    print(report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
