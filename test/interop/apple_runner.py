@@ -23,12 +23,15 @@ from pathlib import Path
 import numpy as np
 
 
-def apple_parse(text: str):
-    """Apple's parser: the text -> a verified coreai.authoring.AIProgram."""
+def apple_parse(text: str, allow_unregistered: bool = False):
+    """Apple's parser: the text -> a verified coreai.authoring.AIProgram.
+    ``allow_unregistered`` lets foreign test ops (``census.*``) through."""
     from coreai._compiler import ir as cir
     from coreai.authoring import AIProgram, Context
 
     context = Context()
+    if allow_unregistered:
+        context._mlir_context.allow_unregistered_dialects = True  # noqa: SLF001
     with context._mlir_context:  # noqa: SLF001
         module = cir.Module.parse(text)
     program = AIProgram._from_mlir_module(module)  # noqa: SLF001
@@ -91,7 +94,7 @@ def cmd_parse_split(files) -> int:
         for i, chunk in enumerate(split_chunks(Path(f).read_text())):
             result = {"file": f, "chunk": i, "ok": True, "stage": None, "error": None}
             try:
-                apple_parse(chunk)
+                apple_parse(chunk, allow_unregistered=True)
             except Exception as e:  # noqa: BLE001
                 result.update(ok=False, stage="parse", error=_error(e))
             print(json.dumps(result), flush=True)

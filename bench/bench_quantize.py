@@ -1,0 +1,193 @@
+"""Benchmark of the quantize-weights pass against numpy and memcpy.
+
+Builds a program of N weights (default 8 x 4096x4096 = 134M parameters) as
+dense_resource blobs, then measures in one run, per configuration and weight
+type (f32, f16):
+  - our pass in-process (median of --repeat runs, on fresh copies),
+  - the same math in plain numpy (the test oracle, test/python/quant_reference.py),
+  - a single-threaded memcpy of the same input bytes into a touched buffer,
+and prints times, GB/s of input and ratios. Then the whole command line
+(bytecode in -> bytecode out, and text in -> text out) with peak RSS.
+
+Not part of the tests:  .venv/bin/python bench/bench_quantize.py [--layers 8 --dim 4096]
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import ml_dtypes
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "test" / "python"))
+
+from coreai_opt import AIProgram  # noqa: E402
+from coreai_opt.coreai_utils import quantize_weights  # noqa: E402, F401
+
+import quant_reference  # noqa: E402
+
+CONFIGS = [
+    ("INT8 per-channel", dict(dtype="int8", granularity="per_channel"), ("int8", "symmetric", "per_channel", None)),
+    ("INT4 per-block 32", dict(dtype="int4", granularity="per_block"), ("int4", "symmetric", "per_block", None)),
+    ("FP4 per-block 32", dict(dtype="fp4_e2m1fn", granularity="per_block"), ("fp4_e2m1fn", "symmetric", "per_block", None)),
+    ("FP8 E4M3 + E8M0 per-block 32", dict(dtype="fp8_e4m3fn", granularity="per_block", scale_dtype="fp8_e8m0fnu"),
+     ("fp8_e4m3fn", "symmetric", "per_block", "fp8_e8m0fnu")),
+]
+
+MLIR_TYPES = {np.dtype(np.float32): "f32", np.dtype(np.float16): "f16"}
+
+
+def build_program_text(weights) -> str:
+    """A graph computing x @ W_i^T for each weight, as Apple's converter prints
+    nn.Linear (constant -> transpose -> broadcasting_batch_matmul)."""
+    w0 = weights[0]
+    out_dim, in_dim = w0.shape
+    t = MLIR_TYPES[w0.dtype]
+    lines = ["module {",
+             f"  coreai.graph @main(%arg0: tensor<1x{in_dim}x{t}>) -> tensor<1x{out_dim}x{t}> {{",
+             "    %perm = coreai.constant dense<[1, 0]> : tensor<2xui32>"]
+    x = "%arg0"
+    for i, w in enumerate(weights):
+        lines += [
+            f"    %w{i} = coreai.constant dense_resource<weight_{i}> : tensor<{out_dim}x{in_dim}x{t}>",
+            f"    %t{i} = coreai.transpose %w{i}, %perm : (tensor<{out_dim}x{in_dim}x{t}>, tensor<2xui32>) -> tensor<{in_dim}x{out_dim}x{t}>",
+            f"    %y{i} = coreai.decomposable.broadcasting_batch_matmul {x}, %t{i} : (tensor<1x{in_dim}x{t}>, tensor<{in_dim}x{out_dim}x{t}>) -> tensor<1x{out_dim}x{t}>",
+        ]
+        x = f"%y{i}"
+    lines += [f"    coreai.output {x} : tensor<1x{out_dim}x{t}>", "  }", "}", "", "{-#", "  dialect_resources: {",
+              "    builtin: {"]
+    for i, w in enumerate(weights):
+        sep = "," if i + 1 < len(weights) else ""
+        lines.append(f'      weight_{i}: "0x10000000{w.tobytes().hex().upper()}"{sep}')
+    lines += ["    }", "  }", "#-}", ""]
+    return "\n".join(lines)
+
+
+def median_time(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def run_cli(args, timer: str):
+    """(wall seconds, peak RSS MB) of a command under /usr/bin/time -v."""
+    if os.path.exists("/usr/bin/time"):
+        start = time.perf_counter()
+        proc = subprocess.run(["/usr/bin/time", "-v", *args], capture_output=True, text=True)
+        wall = time.perf_counter() - start
+        if proc.returncode != 0:
+            raise RuntimeError(proc.stderr[-2000:])
+        rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr).group(1)) / 1024
+        return wall, rss
+    import resource
+    start = time.perf_counter()
+    subprocess.run(args, check=True, capture_output=True)
+    wall = time.perf_counter() - start
+    return wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--layers", type=int, default=8)
+    parser.add_argument("--dim", type=int, default=4096)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--dtypes", default="f32,f16")
+    parser.add_argument("--skip-numpy", action="store_true")
+    parser.add_argument("--skip-cli", action="store_true")
+    args = parser.parse_args()
+
+    rng = np.random.default_rng(0)
+    coreai_opt_bin = shutil.which("coreai-opt") or str(Path(sys.executable).parent / "coreai-opt")
+    print(f"CPU: {cpu_name()}, {os.cpu_count()} cores; "
+          f"{args.layers} x {args.dim}x{args.dim} = {args.layers * args.dim * args.dim / 1e6:.0f}M parameters")
+    for tname in args.dtypes.split(","):
+        np_type = {"f32": np.float32, "f16": np.float16}[tname]
+        weights = [(rng.standard_normal((args.dim, args.dim), dtype=np.float32) * 0.02).astype(np_type)
+                   for _ in range(args.layers)]
+        nbytes = sum(w.nbytes for w in weights)
+        program = AIProgram.parse(build_program_text(weights))
+
+        src = np.concatenate([w.reshape(-1).view(np.uint8) for w in weights])
+        dst = np.empty_like(src)
+        np.copyto(dst, src)
+        t_copy = median_time(lambda: np.copyto(dst, src), args.repeat)
+        print(f"\n== {tname} weights, {nbytes / 1e6:.0f} MB; memcpy (1 thread): {t_copy * 1e3:.1f} ms "
+              f"({nbytes / t_copy / 1e9:.1f} GB/s)")
+        header = f"{'configuration':32} {'pass ms':>9} {'GB/s':>6} {'x memcpy':>9} {'numpy ms':>9} {'numpy/pass':>11}"
+        print(header)
+        print("-" * len(header))
+        for name, options, ref_args in CONFIGS:
+            pipeline_opts = " ".join(f"{k.replace('_', '-')}={v}" for k, v in options.items())
+            pipeline = f"builtin.module(quantize-weights{{{pipeline_opts}}})"
+
+            def run_pass():
+                target = copy.deepcopy(program)
+                start = time.perf_counter()
+                target.run_pipeline(pipeline)
+                return time.perf_counter() - start
+
+            run_pass()  # warm-up
+            t_pass = statistics.median(run_pass() for _ in range(args.repeat))
+            if args.skip_numpy:
+                t_np, ratio = float("nan"), float("nan")
+            else:
+                dtype, scheme, gran, scale = ref_args
+
+                def run_numpy():
+                    for w in weights:
+                        bs = quant_reference.block_sizes(w.shape, gran, 32, out_axis=0, in_axis=1)
+                        quant_reference.quantize_reference(w, dtype, scheme, bs, scale_dtype=scale)
+
+                t_np = median_time(run_numpy, 1)
+                ratio = t_np / t_pass
+            print(f"{name:32} {t_pass * 1e3:9.1f} {nbytes / t_pass / 1e9:6.2f} {t_pass / t_copy:9.2f} "
+                  f"{t_np * 1e3:9.1f} {ratio:11.1f}")
+
+        if args.skip_cli:
+            continue
+        with tempfile.TemporaryDirectory() as tmp:
+            bc = Path(tmp) / "in.mlirbc"
+            txt = Path(tmp) / "in.mlir"
+            program.save(bc)
+            program.save(txt)
+            print(f"\ncommand line ({coreai_opt_bin}); input weights {nbytes / 1e6:.0f} MB, "
+                  f"text file {txt.stat().st_size / 1e6:.0f} MB")
+            print(f"{'configuration':32} {'input':>6} {'wall ms':>9} {'peak RSS MB':>12} {'out MB':>7} {'RSS budget MB':>14}")
+            for name, options, _ in CONFIGS:
+                opts = " ".join(f"{k.replace('_', '-')}={v}" for k, v in options.items())
+                for kind, path, extra in (("bc", bc, ["--emit-bytecode"]), ("text", txt, [])):
+                    out = Path(tmp) / f"out.{kind}"
+                    wall, rss = run_cli([coreai_opt_bin, f"--quantize-weights={opts}", str(path), "-o", str(out), *extra],
+                                        "")
+                    out_mb = out.stat().st_size / 1e6
+                    budget = nbytes / 1e6 + out_mb + 100 + (txt.stat().st_size / 1e6 if kind == "text" else 0)
+                    print(f"{name:32} {kind:>6} {wall * 1e3:9.0f} {rss:12.0f} {out_mb:7.0f} {budget:14.0f}")
+    return 0
+
+
+def cpu_name() -> str:
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown CPU"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
