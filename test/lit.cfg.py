@@ -12,7 +12,7 @@ import lit.formats
 config.name = "coreai-opt"
 config.test_format = lit.formats.ShTest(execute_external=False)
 config.suffixes = [".mlir"]
-config.excludes = ["lit.cfg.py", "Inputs", "python", "fixtures", "Kernels"]
+config.excludes = ["lit.cfg.py", "Inputs", "python", "fixtures", "Kernels", "interop", "lit-out"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(os.path.dirname(__file__), "lit-out")
 

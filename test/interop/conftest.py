@@ -35,7 +35,7 @@ def pytest_collection_modifyitems(config, items):
 
 def pytest_terminal_summary(terminalreporter):
     try:
-        from test_runtime import CONFIGS, SQNR_TABLE
+        from test_interop_runtime import CONFIGS, SQNR_TABLE
     except Exception:  # noqa: BLE001
         return
     if not SQNR_TABLE:
