@@ -1,0 +1,74 @@
+"""``coreai-quantize``: quantize a Core AI program from the command line and
+print what was done to each weight.
+
+    coreai-quantize model.mlir -o model.int4.mlir --dtype int4 --granularity per_block
+
+The output is written atomically (temporary file renamed into place); on any
+error nothing is written and the exit code is 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+from typing import List, Optional
+
+from . import AIProgram, CoreAIError
+from .coreai_utils import CompressionGranularity, DType, QScheme, quantize_weights
+from .report import quantization_report
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="coreai-quantize",
+        description="Quantize the weights of a Core AI program (.mlir text or .mlirbc bytecode).")
+    p.add_argument("input", type=Path, help="the program to quantize")
+    p.add_argument("-o", "--output", type=Path, required=True,
+                   help="where to write the result (.mlirbc: bytecode); may be the input")
+    p.add_argument("--dtype", required=True,
+                   choices=[d.value for d in DType if d is not DType.FP8_E8M0FNU])
+    p.add_argument("--qscheme", default=QScheme.SYMMETRIC.value, choices=[q.value for q in QScheme])
+    p.add_argument("--granularity", default=CompressionGranularity.PER_CHANNEL.value,
+                   choices=[g.value for g in CompressionGranularity])
+    p.add_argument("--block-size", type=int, default=32)
+    p.add_argument("--weight-num-threshold", type=int, default=1024)
+    p.add_argument("--scale-dtype", default=None, choices=[DType.FP8_E8M0FNU.value])
+    p.add_argument("--no-report", action="store_true", help="do not print the per-weight table")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only warnings and errors")
+    return p
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(format="coreai-quantize: warning: %(message)s", level=logging.WARNING)
+
+    def say(message: str) -> None:
+        if not args.quiet:
+            print(message, file=sys.stderr, flush=True)
+
+    try:
+        start = time.perf_counter()
+        say(f"reading {args.input} ...")
+        program = AIProgram.load(args.input)
+        say(f"quantizing ({args.dtype}, {args.granularity}) ...")
+        quantized = quantize_weights(
+            program, args.dtype, qscheme=args.qscheme, granularity=args.granularity,
+            block_size=args.block_size, weight_num_threshold=args.weight_num_threshold,
+            scale_dtype=args.scale_dtype)
+        say(f"writing {args.output} ...")
+        quantized.save(args.output)
+        elapsed = time.perf_counter() - start
+    except (ValueError, TypeError, CoreAIError, OSError) as e:
+        print(f"coreai-quantize: error: {e}", file=sys.stderr)
+        return 1
+    if not args.no_report:
+        print(quantization_report(program, quantized))
+    say(f"done in {elapsed:.2f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
