@@ -15,10 +15,11 @@ SOURCES := $(shell find CMakeLists.txt pyproject.toml include lib tools python \
 
 all: install
 
-$(VENV)/.deps: requirements-dev.txt
+$(VENV)/.deps: requirements-dev.txt requirements-interop.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip==25.3
 	$(PIP) install --quiet -r requirements-dev.txt
+	$(PIP) install --quiet -r requirements-interop.txt
 	touch $@
 
 # Incremental: the CMake build tree persists in build/ (see pyproject.toml).
@@ -40,7 +41,7 @@ kernels-test: $(VENV)/.deps
 	build/kernels/coreai-kernels-test
 
 pytest: install
-	$(PY) -m pytest -q test/python
+	$(PY) -m pytest -q test/python test/interop
 
 test: install
 	$(MAKE) --no-print-directory lit

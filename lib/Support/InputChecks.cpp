@@ -87,9 +87,15 @@ std::optional<std::string> checkResourceBlobs(std::string_view text) {
   return std::nullopt;
 }
 
+bool isBytecode(std::string_view text) {
+  return text.substr(0, 4) == std::string_view("ML\xef\x52", 4);
+}
+
 } // namespace
 
 std::optional<std::string> checkInputText(std::string_view text) {
+  if (isBytecode(text))
+    return std::nullopt; // MLIR's bytecode reader checks its own input
   int depth = 0;
   size_t deepest = std::string_view::npos;
   forEachCodeChar(text, [&](size_t i) {
@@ -113,6 +119,8 @@ std::optional<std::string> checkInputText(std::string_view text) {
 }
 
 bool hasExplicitLocations(std::string_view text) {
+  if (isBytecode(text))
+    return false;
   bool found = false;
   forEachCodeChar(text, [&](size_t i) {
     if (text.compare(i, 4, "loc(") == 0 && (i == 0 || !isIdentChar(text[i - 1]))) {

@@ -19,7 +19,7 @@ namespace coreai {
 constexpr int kMaxNestingDepth = 256;
 
 /// Returns a description of the first problem in `text` that MLIR's parser
-/// cannot report itself, or std::nullopt.
+/// cannot report itself, or std::nullopt. Bytecode is not checked.
 std::optional<std::string> checkInputText(std::string_view text);
 
 /// True if `text` spells out locations (`loc(...)`), which are then printed
