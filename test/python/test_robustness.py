@@ -262,7 +262,8 @@ def bss(data="8x32xsi4", scale="8x1xf32", off1="8x1xsi4", off2="8x1xf32", res="8
     for k, v in (("DATA", data), ("SCALE", scale), ("OFF1V", off1v), ("OFF1", off1),
                  ("OFF2", off2), ("RES", res)):
         t = t.replace(k, v)
-    return t.replace("dense<1> : tensor<8x32xf4E2M1FN>", "dense<1.0> : tensor<8x32xf4E2M1FN>")
+    # integer literals of float tensors need a trailing ".0"
+    return re.sub(r"dense<(-?\d+)> : tensor<((?:\d+x)*)(f|bf)", r"dense<\1.0> : tensor<\2\3", t)
 
 
 def _nested(n):
@@ -317,7 +318,8 @@ BAD_INPUTS = {
     "graph_output_type_mismatch": (small_program().replace(
         "coreai.output %1 : tensor<4x4xf32>", "coreai.output %arg0 : tensor<4x8xf32>").encode(),
         r"."),
-    "bss_data_f32": (bss(data="8x32xf32", off1="8x1xf32").encode(), r"data element type"),
+    "bss_data_signless_i4": (bss(data="8x32xi4", off1="8x1xi4").encode(), r"data element type"),
+    "bss_data_si32": (bss(data="8x32xsi32", off1="8x1xsi32").encode(), r"data element type"),
     "bss_offset1_type": (bss(off1="8x1xsi8").encode(), r"offset1 element type"),
     "bss_scale_shape": (bss(scale="8x2xf32").encode(), r"same shape"),
     "bss_result_type": (bss(res="8x32xf16").encode(), r"result element type"),

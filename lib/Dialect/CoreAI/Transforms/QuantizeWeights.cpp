@@ -26,6 +26,10 @@
 #include <string>
 #include <variant>
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
 namespace coreai {
 #define GEN_PASS_DEF_QUANTIZEWEIGHTS
 #include "coreai/Dialect/CoreAI/Transforms/Passes.h.inc"
@@ -45,6 +49,33 @@ constexpr int64_t kMinResourceElements = 256;
 constexpr size_t kBlobAlignment = 16;
 /// Constants below this size are quantized whole by one worker.
 constexpr int64_t kParallelBlocksElements = 1 << 20;
+
+/// A writable blob for kernel output. Large ones are backed by transparent
+/// huge pages where the system offers them: the kernels then write into
+/// memory that takes few page faults, which otherwise cost as much as the
+/// quantization itself.
+AsmResourceBlob allocateOutputBlob(size_t size) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  constexpr size_t kHugePage = size_t(2) << 20;
+  if (size >= 4 * kHugePage) {
+    size_t mapped = (size + 2 * kHugePage - 1) / kHugePage * kHugePage;
+    void *base = mmap(nullptr, mapped, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (base != MAP_FAILED) {
+      auto aligned = (reinterpret_cast<uintptr_t>(base) + kHugePage - 1) &
+                     ~(uintptr_t(kHugePage) - 1);
+      madvise(reinterpret_cast<void *>(aligned), mapped - (aligned -
+              reinterpret_cast<uintptr_t>(base)), MADV_HUGEPAGE);
+      return AsmResourceBlob(
+          ArrayRef<char>(reinterpret_cast<char *>(aligned), size),
+          kBlobAlignment,
+          [base, mapped](void *, size_t, size_t) { munmap(base, mapped); },
+          /*dataIsMutable=*/true);
+    }
+  }
+#endif
+  return HeapAsmResourceBlob::allocate(size, kBlobAlignment);
+}
 
 bool isMatmul(Operation *op) {
   return isa<BatchMatmulOp, BroadcastingBatchMatmulOp>(op);
@@ -325,10 +356,8 @@ void QuantizeWeightsPass::quantize(Candidate &c, bool parallelBlocks) {
 
   int64_t numElements = c.layout.numElements();
   int64_t numBlocks = c.layout.numBlocks();
-  c.data = HeapAsmResourceBlob::allocate(
-      k::packedDataBytes(params.qtype, numElements), kBlobAlignment);
-  c.scale = HeapAsmResourceBlob::allocate(
-      k::scaleBytes(params.scaleType, numBlocks), kBlobAlignment);
+  c.data = allocateOutputBlob(k::packedDataBytes(params.qtype, numElements));
+  c.scale = allocateOutputBlob(k::scaleBytes(params.scaleType, numBlocks));
   c.zeroPoints.assign(k::packedDataBytes(params.qtype, numBlocks), 0);
 
   MLIRContext *ctx = &getContext();
