@@ -41,7 +41,8 @@ kernels-test: $(VENV)/.deps
 	build/kernels/coreai-kernels-test
 
 pytest: install
-	$(PY) -m pytest -q test/python test/interop
+	$(PY) -m pytest -q test/python
+	$(PY) -m pytest -q test/interop
 
 test: install
 	$(MAKE) --no-print-directory lit
@@ -53,3 +54,18 @@ bench: install
 
 clean:
 	rm -rf build $(VENV) test/lit-out
+
+# AddressSanitizer + UndefinedBehaviorSanitizer build of the C++ code
+# (dialect, pass, kernels, coreai-opt), running the lit tests and the kernel
+# tests under it.
+SAN_BUILD := build/sanitize
+sanitize: $(VENV)/.deps
+	cmake -S . -B $(SAN_BUILD) -G Ninja -DCMAKE_MAKE_PROGRAM=$(CURDIR)/$(VENV)/bin/ninja \
+	  -DPython3_EXECUTABLE=$(CURDIR)/$(PY) -DPython_EXECUTABLE=$(CURDIR)/$(PY) \
+	  -DCOREAI_ENABLE_SANITIZERS=ON -DCOREAI_BUILD_PYTHON=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	$(VENV)/bin/ninja -C $(SAN_BUILD) coreai-opt
+	cmake -S test/Kernels -B $(SAN_BUILD)/kernels -G Ninja -DCMAKE_MAKE_PROGRAM=$(CURDIR)/$(VENV)/bin/ninja \
+	  -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" >/dev/null
+	$(VENV)/bin/ninja -C $(SAN_BUILD)/kernels coreai-kernels-test
+	ASAN_OPTIONS=detect_leaks=0:allow_user_poisoning=0 UBSAN_OPTIONS=print_stacktrace=1 $(SAN_BUILD)/kernels/coreai-kernels-test
+	ASAN_OPTIONS=detect_leaks=0:allow_user_poisoning=0 UBSAN_OPTIONS=print_stacktrace=1 COREAI_OPT_BIN_DIR=$(CURDIR)/$(SAN_BUILD)/tools/coreai-opt $(VENV)/bin/lit -sv test

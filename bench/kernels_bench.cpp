@@ -3,7 +3,7 @@
 // 8 x 4096x4096 N(0, 0.02) weights (f32, then f16): quantize time (median of
 // 5) single-threaded and with 2 threads, against a single-threaded memcpy of
 // the same input bytes into an already-touched buffer.
-//   coreai-kernels-bench [numTensors=8] [dim=4096]
+//   coreai-kernels-bench [numTensors=8] [dim=4096] [config name filter]
 // COREAI_KERNELS_ISA=scalar|generic|avx2|avx512 forces a path.
 //
 //===----------------------------------------------------------------------===//
@@ -70,20 +70,31 @@ int main(int argc, char **argv) {
     std::memcpy(&w16[i], &h, 2);
   }
 
+  // y: the weight is a matmul's y operand [in, out], blocks along axis -2.
   struct Config {
     const char *name;
     QuantParams p;
-    bool perChannel;
+    bool perChannel, y;
   };
+  const QuantParams i8{QType::SI8, Scheme::Symmetric, ScaleType::F32},
+      i4{QType::SI4, Scheme::Symmetric, ScaleType::F32},
+      f4{QType::F4E2M1FN, Scheme::Symmetric, ScaleType::F8E8M0FNU},
+      f8{QType::F8E4M3FN, Scheme::Symmetric, ScaleType::F8E8M0FNU};
   const Config configs[] = {
-      {"INT8 per-channel", {QType::SI8, Scheme::Symmetric, ScaleType::F32}, true},
-      {"INT4 per-block32 sym", {QType::SI4, Scheme::Symmetric, ScaleType::F32}, false},
-      {"FP4 per-block32", {QType::F4E2M1FN, Scheme::Symmetric, ScaleType::F8E8M0FNU}, false},
-      {"FP8E4M3+E8M0 per-block32", {QType::F8E4M3FN, Scheme::Symmetric, ScaleType::F8E8M0FNU}, false},
+      {"INT8 per-channel", i8, true, false},
+      {"INT4 per-block32 sym", i4, false, false},
+      {"FP4 per-block32", f4, false, false},
+      {"FP8E4M3+E8M0 per-block32", f8, false, false},
+      {"y: INT8 per-channel", i8, true, true},
+      {"y: INT4 per-block32 sym", i4, false, true},
+      {"y: FP4 per-block32", f4, false, true},
+      {"y: FP8E4M3+E8M0 per-blk32", f8, false, true},
   };
+  // Optional third argument: run only configs whose name contains it.
+  const char *only = argc > 3 ? argv[3] : nullptr;
 
   const ParallelFor two = threads(2);
-  std::printf("%-6s %-26s %10s %10s %10s %8s %8s\n", "src", "config", "1T ms",
+  std::printf("%-6s %-27s %10s %10s %10s %8s %8s\n", "src", "config", "1T ms",
               "2T ms", "memcpy ms", "1T/cpy", "2T/cpy");
   for (SrcType st : {SrcType::F32, SrcType::F16}) {
     const size_t esz = st == SrcType::F32 ? 4 : 2;
@@ -92,7 +103,11 @@ int main(int argc, char **argv) {
     std::vector<char> dst(total * esz, 1); // touched
     double cpy = medianMs([&] { std::memcpy(dst.data(), src, total * esz); });
     for (const Config &c : configs) {
-      BlockLayout l{{dim, dim}, {1, c.perChannel ? dim : 32}};
+      if (only && !std::strstr(c.name, only))
+        continue;
+      const int64_t b = c.perChannel ? dim : 32;
+      BlockLayout l = c.y ? BlockLayout{{dim, dim}, {b, 1}}
+                          : BlockLayout{{dim, dim}, {1, b}};
       std::vector<uint8_t> data(packedDataBytes(c.p.qtype, per) * nt, 1);
       std::vector<uint8_t> scale(scaleBytes(c.p.scaleType, l.numBlocks()) * nt, 1);
       std::vector<uint8_t> zp(packedDataBytes(c.p.qtype, l.numBlocks()) * nt, 1);
@@ -111,7 +126,7 @@ int main(int argc, char **argv) {
       };
       double t1 = medianMs([&] { runAll(nullptr); });
       double t2 = medianMs([&] { runAll(two); });
-      std::printf("%-6s %-26s %10.1f %10.1f %10.1f %8.2f %8.2f\n",
+      std::printf("%-6s %-27s %10.1f %10.1f %10.1f %8.2f %8.2f\n",
                   st == SrcType::F32 ? "f32" : "f16", c.name, t1, t2, cpy,
                   t1 / cpy, t2 / cpy);
     }

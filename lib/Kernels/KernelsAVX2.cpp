@@ -81,6 +81,7 @@ struct V {
   }
 };
 
+#include "FusedAVX2.inc"
 #include "SimdKernels.inc"
 
 } // namespace

@@ -61,6 +61,7 @@ struct V {
   }
 };
 
+#include "FusedAVX2.inc"
 #include "SimdKernels.inc"
 
 } // namespace

@@ -101,7 +101,8 @@ void quantizeSegment(const void *src, SrcType st, int64_t off, int64_t n,
   }
 }
 
-const KernelTable kGeneric = {statsGroups, statsColumns, quantizeSegment};
+const KernelTable kGeneric = {statsGroups, statsColumns, quantizeSegment,
+                               nullptr, nullptr, nullptr, nullptr};
 
 } // namespace
 

@@ -153,6 +153,20 @@ struct StatsPtrs {
   float *mx;
 };
 
+/// Everything the fused (single pass, symmetric, 8- or 4-bit) kernels need
+/// to compute per-block parameters and write the outputs; the parameter math
+/// is computeParams()' (Quantize.cpp), eight blocks at a time.
+struct FusedArgs {
+  QuantKind k;
+  ScaleType scaleType;
+  float denom;           // qmax - qmin (integers) or 2 * fmax (FP)
+  float zp;              // splat zero point (unsigned symmetric), else 0
+  int e8m0Bias;          // 126 + fmaxExp, fmax = fmaxMant * 2^fmaxExp
+  uint32_t fmaxMantBits; // mantissa field of fmaxMant
+  uint8_t *data;         // whole packed data blob
+  uint8_t *scaleOut;     // whole scale blob
+};
+
 /// The per-path kernels. All element offsets/counts are in elements.
 struct KernelTable {
   /// For g in [0, nGroups): fold the R contiguous elements starting at
@@ -167,6 +181,27 @@ struct KernelTable {
   void (*quantizeSegment)(const void *src, SrcType st, int64_t off, int64_t n,
                           int64_t R, int64_t phase, const float *scale,
                           const float *zp, const QuantKind &k, uint8_t *codes);
+  /// Optional (null when the path has none). Fused stats + parameters +
+  /// quantize + pack of blocks [g0, g0+n), block g being the R contiguous
+  /// elements from g*R (R % 32 == 0). Returns nonzero (and may stop early)
+  /// when a block has a NaN/Inf, 2*amax overflows or the scale overflows.
+  int (*fusedGroups)(const void *src, SrcType st, int64_t g0, int64_t n,
+                     int64_t R, const FusedArgs &a);
+  /// Optional. Blocks of K rows x 1 column of a [*, S] matrix: the blocks of
+  /// block row br, columns [c0, c0+n) (c0 % 32 == 0, S*bits % 8 == 0).
+  /// Same return value as fusedGroups.
+  int (*fusedColumns)(const void *src, SrcType st, int64_t S, int64_t K,
+                      int64_t br, int64_t c0, int64_t n, const FusedArgs &a);
+  /// Optional, with fusedColumns. Parameters of blocks [b0, b0+n) from
+  /// their amax bits (amaxBits[i] is block b0+i): writes their scale bytes
+  /// and what to quantize with into q[0..n) (see fused::params8). Same
+  /// return value as fusedGroups.
+  int (*fusedParams)(const uint32_t *amaxBits, int64_t n, int64_t b0,
+                     float *q, const FusedArgs &a);
+  /// Optional, with fusedColumns. Quantize + pack src[off .. off+n) (off
+  /// byte aligned), element off+j with q[j] from fusedParams.
+  void (*fusedQuantize)(const void *src, SrcType st, int64_t off, int64_t n,
+                        const float *q, const FusedArgs &a);
 };
 
 // Scalar folding helpers shared by the generic path and SIMD tails.

@@ -459,11 +459,125 @@ struct Runner {
     }
   }
 
+  FusedArgs fusedArgs() const {
+    FusedArgs a;
+    a.k = pc.k;
+    a.scaleType = pc.p.scaleType;
+    a.denom = pc.k.isFloat ? 2.f * pc.k.fmax : pc.k.hi - pc.k.lo;
+    a.zp = pc.splatZp;
+    a.e8m0Bias = 126 + pc.fmaxExp;
+    a.fmaxMantBits = pc.fmaxMantBits;
+    a.data = data;
+    a.scaleOut = pc.scaleOut;
+    return a;
+  }
+
+  /// Single-pass kernels (symmetric, 8/4-bit) for the two common layouts:
+  /// contiguous blocks of R % 32 == 0 elements (per-channel, per-block along
+  /// the last axis) and K x 1 column blocks of a matrix (a matmul's y
+  /// operand). Returns false when neither applies.
+  bool runFused(const ParallelFor &pf) {
+    const Plan &P = plan;
+    if (pc.asym || (pc.k.bits != 8 && pc.k.bits != 4))
+      return false;
+    const FusedArgs a = fusedArgs();
+    // (A block bigger than L2 keeps the parallel two-pass path.)
+    if (kt->fusedGroups && P.m() == 0 && P.R % 32 == 0 &&
+        P.R * esz <= kMaxFused) {
+      // ~kUnitBytes of whole blocks per unit, a multiple of the kernel's
+      // batch of 8 small blocks.
+      const int64_t gpu =
+          std::max<int64_t>(8, kUnitBytes / (P.R * esz) / 8 * 8);
+      const int64_t units = (P.G + gpu - 1) / gpu;
+      runParallel(pf, units, [&](size_t b, size_t e) {
+        for (size_t u = b; u < e; ++u) {
+          if (bad.load(std::memory_order_relaxed))
+            return;
+          const int64_t g0 = u * gpu, n = std::min<int64_t>(P.G - g0, gpu);
+          if (kt->fusedGroups(src, st, g0, n, P.R, a))
+            bad.fetch_or(kBadOverflow);
+        }
+      });
+      return true;
+    }
+    if (kt->fusedColumns && P.m() == 1 && P.R == 1 &&
+        (P.S * pc.k.bits) % 8 == 0 && P.K * 256 * esz > kMaxFused) {
+      // Tall column blocks (e.g. per-channel of a matmul's y operand): whole
+      // rows in three passes: column maxima of bands of rows (partial per
+      // band), parameters, then quantize row by row.
+      const int64_t NB = P.NBR * P.S;
+      const int64_t bpb = std::min<int64_t>(P.K, (16 + P.NBR - 1) / P.NBR);
+      const int64_t rpb = (P.K + bpb - 1) / bpb;
+      std::vector<uint32_t> part(P.NBR * bpb * P.S, 0u);
+      runParallel(pf, P.NBR * bpb, [&](size_t b, size_t e) {
+        for (size_t u = b; u < e; ++u) {
+          const int64_t br = u / bpb, t0 = (u % bpb) * rpb;
+          StatsPtrs s{part.data() + u * P.S, nullptr, nullptr};
+          for (int64_t t = t0; t < std::min(P.K, t0 + rpb); ++t)
+            kt->statsColumns(src, st, (br * P.K + t) * P.S, P.S, s);
+        }
+      });
+      std::vector<uint32_t> amax(NB, 0u);
+      for (int64_t br = 0; br < P.NBR; ++br)
+        for (int64_t j = 0; j < bpb; ++j) {
+          const uint32_t *p = part.data() + (br * bpb + j) * P.S;
+          uint32_t *d = amax.data() + br * P.S;
+          for (int64_t c = 0; c < P.S; ++c)
+            d[c] = std::max(d[c], p[c]);
+        }
+      std::vector<float> q(NB);
+      const int64_t bpt = 8192; // blocks per params task (multiple of 8)
+      runParallel(pf, (NB + bpt - 1) / bpt, [&](size_t b, size_t e) {
+        for (size_t u = b; u < e; ++u) {
+          const int64_t b0 = u * bpt, n = std::min<int64_t>(NB - b0, bpt);
+          if (kt->fusedParams(amax.data() + b0, n, b0, q.data() + b0, a))
+            bad.fetch_or(kBadOverflow);
+        }
+      });
+      if (bad.load())
+        return true;
+      const int64_t rpt = std::max<int64_t>(1, kUnitBytes / (P.S * esz));
+      runParallel(pf, (P.numRows + rpt - 1) / rpt, [&](size_t b, size_t e) {
+        for (int64_t r = b * rpt; r < std::min<int64_t>(P.numRows, e * rpt);
+             ++r)
+          kt->fusedQuantize(src, st, r * P.S, P.S, q.data() + (r / P.K) * P.S,
+                            a);
+      });
+      return true;
+    }
+    if (kt->fusedColumns && P.m() == 1 && P.R == 1 &&
+        (P.S * pc.k.bits) % 8 == 0) {
+      // Units: one block row x a run of columns (a multiple of 32) of about
+      // kUnitBytes, so the second sweep reads from L2; at least kMinCols
+      // columns, so tall blocks still read rows in long runs (prefetch, TLB)
+      // rather than 4096 rows x 128 bytes.
+      constexpr int64_t kMinCols = 256;
+      const int64_t cw = std::min<int64_t>(
+          (P.S + 31) / 32 * 32,
+          std::max<int64_t>(kMinCols, kUnitBytes / (P.K * esz) / 32 * 32));
+      const int64_t cpr = (P.S + cw - 1) / cw;
+      runParallel(pf, P.NBR * cpr, [&](size_t b, size_t e) {
+        for (size_t u = b; u < e; ++u) {
+          if (bad.load(std::memory_order_relaxed))
+            return;
+          const int64_t br = u / cpr, c0 = (u % cpr) * cw;
+          if (kt->fusedColumns(src, st, P.S, P.K, br, c0,
+                               std::min<int64_t>(P.S - c0, cw), a))
+            bad.fetch_or(kBadOverflow);
+        }
+      });
+      return true;
+    }
+    return false;
+  }
+
   void run(const ParallelFor &pf) {
     const Plan &P = plan;
     const int64_t NB = P.NBR * P.G;
     const bool rowAligned = P.m() == 0 || (P.S * pc.k.bits) % 8 == 0;
     const int64_t slabBytes = P.K * P.S * esz;
+    if (runFused(pf))
+      return;
     // m == 0 is one row: units are runs of >= 8 groups (byte aligned).
     if (P.m() == 0 && 8 * P.R * esz <= kMaxFused) {
       int64_t gpu = std::max<int64_t>(8, (kUnitBytes / (P.R * esz)) / 8 * 8);
@@ -626,8 +740,10 @@ QuantResult quantizeWithIsa(Isa isa, const void *src, SrcType st,
 
   r.run(parallelFor);
 
+  // Any failure: a NaN/Inf anywhere wins (as in the reference), whichever
+  // unit failed first and whatever the others skipped.
   int bad = r.bad.load();
-  if (bad & kBadNonFinite) {
+  if (bad) {
     for (int64_t i = 0; i < r.plan.N; ++i)
       if ((f2u(loadSrc(src, st, i)) & 0x7f800000u) == 0x7f800000u)
         return {Status::NonFinite, i};

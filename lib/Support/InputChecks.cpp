@@ -59,6 +59,17 @@ std::optional<std::string> checkResourceBlobs(std::string_view text) {
     size_t end = text.find("#-}", section);
     if (end == std::string_view::npos)
       end = text.size();
+    // MLIR's lexer asserts on an unterminated string or an escape here.
+    for (size_t pos = text.find('"', section); pos < end;) {
+      size_t close = text.find_first_of("\"\\\n", pos + 1);
+      auto where = [&] { return "line " + std::to_string(lineOf(text, pos)); };
+      if (close == std::string_view::npos || text[close] == '\n')
+        return "unterminated string in the resource section at " + where();
+      if (text[close] == '\\')
+        return "escape sequence in a string of the resource section at " +
+               where();
+      pos = text.find('"', close + 1);
+    }
     for (size_t pos = text.find("\"0x", section); pos < end;
          pos = text.find("\"0x", pos + 1)) {
       size_t start = pos + 3, stop = start;
@@ -67,11 +78,11 @@ std::optional<std::string> checkResourceBlobs(std::string_view text) {
       if (stop >= text.size() || text[stop] != '"')
         continue; // not a hex blob; MLIR reports it
       size_t digits = stop - start;
-      std::string where = "line " + std::to_string(lineOf(text, pos));
+      auto where = [&] { return "line " + std::to_string(lineOf(text, pos)); };
       if (digits % 2 != 0)
-        return "resource blob at " + where + " has an odd number of hex digits";
+        return "resource blob at " + where() + " has an odd number of hex digits";
       if (digits < 8)
-        return "resource blob at " + where +
+        return "resource blob at " + where() +
                " is too short to hold its 4-byte alignment header";
       uint32_t alignment = 0;
       for (int byte = 0; byte < 4; ++byte)
@@ -79,7 +90,7 @@ std::optional<std::string> checkResourceBlobs(std::string_view text) {
                               hexValue(text[start + 2 * byte + 1]))
                      << (8 * byte);
       if (alignment == 0 || (alignment & (alignment - 1)) != 0)
-        return "resource blob at " + where + " has alignment " +
+        return "resource blob at " + where() + " has alignment " +
                std::to_string(alignment) + ", which is not a power of two";
     }
     section = text.find("{-#", end);

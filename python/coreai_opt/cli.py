@@ -2,6 +2,7 @@
 print what was done to each weight.
 
     coreai-quantize model.mlir -o model.int4.mlir --dtype int4 --granularity per_block
+    coreai-quantize model.aimodel -o model.int4.aimodel --dtype int4 --granularity per_block
 
 The output is written atomically (temporary file renamed into place); on any
 error nothing is written and the exit code is 1.
@@ -42,6 +43,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
+    known, _ = _parser().parse_known_args(argv)
+    if known.input.suffix == ".aimodel" or known.input.is_dir():
+        # Apple's assets go through coreai (see docs/aimodel.md).
+        from .aimodel import main as asset_main
+
+        return asset_main(sys.argv[1:] if argv is None else argv)
     args = _parser().parse_args(argv)
     logging.basicConfig(format="coreai-quantize: warning: %(message)s", level=logging.WARNING)
 

@@ -279,6 +279,13 @@ static void testEquivalence() {
   layouts.push_back({{2, 3, 4, 5, 6}, {1, 3, 2, 5, 3}});
   layouts.push_back({{2, 2, 2, 2, 2, 2, 2, 3}, {2, 1, 2, 1, 1, 2, 1, 3}});
   layouts.push_back({{6, 4, 8}, {3, 4, 2}});
+  // Fused kernels: big contiguous blocks (one at a time), batches of 8 small
+  // blocks with a partial last batch, column blocks in several chunks with
+  // a tail of < 32 columns.
+  layouts.push_back({{5, 512}, {1, 512}});
+  layouts.push_back({{2, 13, 64}, {1, 1, 64}});
+  layouts.push_back({{32, 2600}, {32, 1}});
+  layouts.push_back({{3, 16, 40}, {1, 16, 1}});
 
   const Mode modes[] = {Gauss, Ties, Tiny, ZeroBlocks, NegZero, Wide,
                         Huge,  NaNs, Infs};
@@ -296,6 +303,7 @@ static void testEquivalence() {
       {{256, 1024}, {32, 1}},    // per block 32 along axis -2
       {{64, 4096}, {1, 32}},     // per block 32 along the last axis
       {{40, 30, 51}, {2, 3, 1}}, // N-D two-pass, odd rows
+      {{1600, 74}, {800, 1}},    // tall column blocks (three passes), tail
   };
   const std::vector<QuantParams> some = {
       {QType::SI8, Scheme::Symmetric, ScaleType::F32},

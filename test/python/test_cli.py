@@ -99,10 +99,6 @@ def test_output_equal_to_input_failure_keeps_input(tmp_path):
     assert os.listdir(tmp_path) == ["model.mlir"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "product bug: coreai-opt -o over an existing 0640 (or 0600) file replaces it with a "
-    "0644 file (llvm::writeToOutput's temp file mode), widening its permissions; "
-    "AIProgram.save keeps the mode"))
 def test_output_keeps_mode_of_existing_file(tmp_path):
     out = tmp_path / "out.mlir"
     out.write_bytes(SENTINEL)

@@ -141,22 +141,14 @@ def run_fuzz(n, seed, tmp_dir):
     return cases, results
 
 
-def _is_unterminated_resource_string(data: bytes) -> bool:
-    i = data.find(b"{-#")
-    return i >= 0 and data[i:].count(b'"') % 2 == 1
-
-
 def test_fuzz_fixtures(tmp_path):
     cases, results = run_fuzz(CASES, SEED, str(tmp_path))
     outcomes = collections.Counter(r[3].split("(")[0] for r in results)
     print(f"\nfuzz: {len(results)} cases (seed {SEED}): " +
           ", ".join(f"{k}={v}" for k, v in sorted(outcomes.items())))
     bad = [r for r in results if r[3] not in ("diagnostic", "accepted")]
-    # A known product bug (see test_robustness: unterminated string in the resource section
-    # aborts MLIR) is reported separately so that other failures stay visible.
-    known = [r for r in bad if r[3].startswith(("crash(-6)", "marker(Assertion)")) and
-             _is_unterminated_resource_string(cases[r[0]][3])]
-    other = [r for r in bad if r not in known]
+    known = []
+    other = bad
     for i, name, kind, what, err in bad[:20]:
         print(f"  case {i} ({name}, {kind}): {what}" + (" [known]" if any(k[0] == i for k in known)
                                                       else "") + f"\n    {err[-300:]!r}")
@@ -164,9 +156,6 @@ def test_fuzz_fixtures(tmp_path):
     assert outcomes["diagnostic"] > 0
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "product bug: a file that ends inside a string of its {-# dialect_resources #-} section "
-    "aborts coreai-opt (MLIR assertion in Parser::consumeToken, SIGABRT)"))
 def test_fuzz_truncated_resource_strings(tmp_path):
     """Truncations inside the hex blobs: every one must be a diagnostic."""
     rng = random.Random(SEED)

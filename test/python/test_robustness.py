@@ -291,6 +291,8 @@ BAD_INPUTS = {
     "blob_alignment_3": (small_program(align="03000000").encode(), r"alignment"),
     "unterminated_blob_string": (b'module {\n}\n{-#\n  dialect_resources: {\n    builtin: {\n'
                                  b'      r: "0x10000000', r"string|expected"),
+    "bad_escape_in_blob_string": (b'module {\n}\n{-#\n  dialect_resources: {\n    builtin: {\n'
+                                  b'      r: "0x10000000\\q"\n    }\n  }\n#-}\n', r"escape"),
     "unterminated_string_attr": (b'module attributes {x.a = "abc', r"string|expected"),
     "empty_module_generic_no_block": (b'"builtin.module"() ({\n}) : () -> ()\n', r"block"),
     "blob_odd_hex_digits": (small_program().replace('"0x10000000', '"0x100000000').encode(),
@@ -354,22 +356,8 @@ for _fixture in FIXTURES:
 
 # --------------------------------------------------------------------------- tests: CLI
 
-def _unterminated_resource_string(data: bytes) -> bool:
-    """The file ends inside a string of its {-# ... #-} section (MLIR 22.1.8 asserts)."""
-    i = data.find(b"{-#")
-    return i >= 0 and data[i:].count(b'"') % 2 == 1
-
-
-UNTERMINATED_XFAIL = pytest.mark.xfail(strict=True, reason=(
-    "product bug: a file ending inside a string literal of the {-# dialect_resources #-} "
-    "section (e.g. truncated in a hex blob) hits MLIR's assertion 'shouldn't advance past EOF "
-    "or errors' (Parser.h:120) and aborts (SIGABRT) coreai-opt and AIProgram.parse"))
-
-
 def _bad_params():
-    return [pytest.param(n, marks=UNTERMINATED_XFAIL)
-            if _unterminated_resource_string(BAD_INPUTS[n][0]) else n
-            for n in sorted(BAD_INPUTS)]
+    return sorted(BAD_INPUTS)
 
 
 @pytest.mark.parametrize("name", _bad_params())
@@ -534,15 +522,7 @@ def linear_program():
     return AIProgram.load(LINEAR)
 
 
-OVERFLOW_XFAIL = pytest.mark.xfail(strict=True, reason=(
-    "product bug: quantize_weights(block_size=2**63 or weight_num_threshold=2**64) raises "
-    "nanobind's TypeError 'validate_quantize_options(): incompatible function arguments' "
-    "instead of a ValueError naming the argument"))
-
-
-@pytest.mark.parametrize("name", [pytest.param(k, marks=OVERFLOW_XFAIL) if k in (
-    "block_size_2p63", "block_size_2p64", "threshold_2p64") else k
-    for k in sorted(k for k, v in BAD_OPTIONS.items() if v[1])])
+@pytest.mark.parametrize("name", sorted(k for k, v in BAD_OPTIONS.items() if v[1]))
 def test_bad_option_python(linear_program, name):
     before = str(linear_program)
     kwargs = dict(BAD_OPTIONS[name][1])
@@ -554,20 +534,12 @@ def test_bad_option_python(linear_program, name):
     assert str(linear_program) == before
 
 
-HUGE_XFAIL = pytest.mark.xfail(strict=True, reason=(
-    "product bug (per the brief): a block size larger than any weight dim (2**31, 2**40) is "
-    "accepted; every candidate is then skipped with a 'not divisible' warning and the CLI "
-    "exits 0 / Python returns, instead of an option error (exit 1 / ValueError)"))
-
-
-@HUGE_XFAIL
 @pytest.mark.parametrize("name", sorted(HUGE_BLOCK))
 def test_huge_block_size_is_an_option_error_cli(tmp_path, name):
     cli_case(tmp_path, name, open(LINEAR, "rb").read(),
              args=[f"--quantize-weights={HUGE_BLOCK[name][0]}"])
 
 
-@HUGE_XFAIL
 @pytest.mark.parametrize("name", sorted(HUGE_BLOCK))
 def test_huge_block_size_is_an_option_error_python(linear_program, name):
     with pytest.raises(ValueError):

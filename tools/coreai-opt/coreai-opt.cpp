@@ -17,6 +17,7 @@
 #include "mlir/Transforms/Passes.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Error.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/WithColor.h"
@@ -61,25 +62,44 @@ int main(int argc, char **argv) {
       it->second->addOccurrence(0, "mlir-print-debuginfo", "");
   }
 
-  bool failed = false;
-  llvm::Error error = llvm::writeToOutput(
-      outputFilename, [&](llvm::raw_ostream &os) -> llvm::Error {
-        if (mlir::failed(MlirOptMain(os, std::move(input), registry, config))) {
-          failed = true;
-          // Flush into the temporary file before it is discarded, so that
-          // the stream has nothing left to write to a closed descriptor.
-          os.flush();
-          return llvm::make_error<llvm::StringError>(
-              "no output written", llvm::inconvertibleErrorCode());
-        }
-        return llvm::Error::success();
-      });
-  if (error) {
-    std::string message = llvm::toString(std::move(error));
-    if (!failed)
-      llvm::WithColor::error(llvm::errs(), "coreai-opt")
-          << outputFilename << ": " << message << "\n";
+  if (outputFilename == "-")
+    return mlir::failed(MlirOptMain(llvm::outs(), std::move(input), registry,
+                                    config))
+               ? 1
+               : 0;
+
+  // Write beside the target, keep the target's permissions, and rename into
+  // place only on success.
+  auto fail = [&](const llvm::Twine &message) {
+    llvm::WithColor::error(llvm::errs(), "coreai-opt")
+        << outputFilename << ": " << message << "\n";
+    return 1;
+  };
+  llvm::Expected<llvm::sys::fs::TempFile> temp =
+      llvm::sys::fs::TempFile::create(outputFilename + ".tmp-%%%%%%");
+  if (!temp)
+    return fail(llvm::toString(temp.takeError()));
+  bool ok;
+  {
+    llvm::raw_fd_ostream os(temp->FD, /*shouldClose=*/false);
+    ok = mlir::succeeded(MlirOptMain(os, std::move(input), registry, config));
+    os.flush();
+    if (os.has_error()) {
+      ok = false;
+      llvm::errs() << "coreai-opt: error writing " << outputFilename << ": "
+                   << os.error().message() << "\n";
+      os.clear_error();
+    }
+  }
+  if (!ok) {
+    llvm::consumeError(temp->discard());
     return 1;
   }
+  llvm::ErrorOr<llvm::sys::fs::perms> existing =
+      llvm::sys::fs::getPermissions(outputFilename);
+  if (existing)
+    (void)llvm::sys::fs::setPermissions(temp->FD, *existing);
+  if (llvm::Error error = temp->keep(outputFilename))
+    return fail(llvm::toString(std::move(error)));
   return 0;
 }

@@ -27,6 +27,8 @@ def _enum_value(value, enum_type, name: str) -> str:
 def _int_arg(value, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if not -(2**63) <= value < 2**63:
+        raise ValueError(f"{name} is out of range (got {value})")
     return value
 
 

@@ -107,6 +107,10 @@ parseQuantizeOptions(std::string dtype, std::string qscheme,
   if (options.granularity == Granularity::PerBlock && blockSize <= 0)
     return "block_size must be positive with granularity=per_block (got " +
            std::to_string(blockSize) + ")";
+  constexpr int64_t kMaxBlockSize = (int64_t(1) << 31) - 1;
+  if (options.granularity == Granularity::PerBlock && blockSize > kMaxBlockSize)
+    return "block_size is too large (got " + std::to_string(blockSize) +
+           ", at most " + std::to_string(kMaxBlockSize) + ")";
   if (weightNumThreshold < 0)
     return "weight_num_threshold must be non-negative (got " +
            std::to_string(weightNumThreshold) + ")";

@@ -203,8 +203,9 @@ struct Candidate {
   /// Warnings to emit, in order; `failed` when the constant is skipped.
   SmallVector<std::string> warnings;
   bool failed = false;
-  // Outputs: data and scale blobs, zero points (packed like data).
-  AsmResourceBlob data, scale;
+  // Outputs: data and scale blobs, zero points (packed like data). Optional
+  // because a default-constructed blob leaves members uninitialized.
+  std::optional<AsmResourceBlob> data, scale;
   std::vector<char> zeroPoints;
 };
 
@@ -379,7 +380,7 @@ void QuantizeWeightsPass::quantize(Candidate &c, bool parallelBlocks) {
 
   k::QuantResult result = k::quantize(
       c.weight.data(), c.srcType, c.layout, params,
-      c.data.getMutableData().data(), c.scale.getMutableData().data(),
+      c.data->getMutableData().data(), c.scale->getMutableData().data(),
       c.zeroPoints.data(), parallelFor);
   switch (result.status) {
   case k::Status::Ok:
@@ -452,10 +453,11 @@ void QuantizeWeightsPass::rewrite(Candidate &c) {
   auto scaleType = RankedTensorType::get(grid, scaleElt);
   auto offset2Type = RankedTensorType::get(grid, weightElt);
 
-  size_t dataBytes = c.data.getData().size();
-  size_t scaleBytes = c.scale.getData().size();
-  ElementsAttr dataAttr = makeElements(dataType, c.data.getData(), &c.data);
-  ElementsAttr scaleAttr = makeElements(scaleType, c.scale.getData(), &c.scale);
+  size_t dataBytes = c.data->getData().size();
+  size_t scaleBytes = c.scale->getData().size();
+  ElementsAttr dataAttr = makeElements(dataType, c.data->getData(), &*c.data);
+  ElementsAttr scaleAttr =
+      makeElements(scaleType, c.scale->getData(), &*c.scale);
 
   k::QuantParams params{options.qtype, options.scheme, k::ScaleType::F32};
   ElementsAttr zeroAttr;
