@@ -120,6 +120,9 @@ def main() -> int:
                    for _ in range(args.layers)]
         nbytes = sum(w.nbytes for w in weights)
         program = AIProgram.parse(build_program_text(weights))
+        with tempfile.TemporaryDirectory() as tmp:
+            program.save(Path(tmp) / "p.mlirbc")
+            bytecode = (Path(tmp) / "p.mlirbc").read_bytes()
 
         src = np.concatenate([w.reshape(-1).view(np.uint8) for w in weights])
         dst = np.empty_like(src)
@@ -135,7 +138,8 @@ def main() -> int:
             pipeline = f"builtin.module(quantize-weights{{{pipeline_opts}}})"
 
             def run_pass():
-                target = copy.deepcopy(program)
+                # A fresh context each time, as a user quantizing a loaded model has.
+                target = AIProgram.parse(bytecode)
                 start = time.perf_counter()
                 target.run_pipeline(pipeline)
                 return time.perf_counter() - start

@@ -244,6 +244,26 @@ LogicalResult getWeightBytes(Candidate &c, Attribute value) {
   return success();
 }
 
+/// A hash of `bytes` that names a blob after its content, computed over
+/// 1 MiB chunks in parallel (the same value whatever the thread count).
+uint64_t contentHash(MLIRContext *ctx, ArrayRef<char> bytes) {
+  constexpr size_t kChunk = size_t(1) << 20;
+  auto chunk = [&](size_t i) {
+    ArrayRef<char> part = bytes.slice(i * kChunk,
+                                      std::min(kChunk, bytes.size() - i * kChunk));
+    return llvm::xxh3_64bits(llvm::ArrayRef<uint8_t>(
+        reinterpret_cast<const uint8_t *>(part.data()), part.size()));
+  };
+  size_t chunks = (bytes.size() + kChunk - 1) / kChunk;
+  if (chunks <= 1)
+    return chunks ? chunk(0) : llvm::xxh3_64bits(llvm::ArrayRef<uint8_t>());
+  std::vector<uint64_t> hashes(chunks);
+  mlir::parallelFor(ctx, 0, chunks, [&](size_t i) { hashes[i] = chunk(i); });
+  return llvm::xxh3_64bits(llvm::ArrayRef<uint8_t>(
+      reinterpret_cast<const uint8_t *>(hashes.data()),
+      hashes.size() * sizeof(uint64_t)));
+}
+
 /// Decodes `count` packed elements of `bits` width into APInts.
 SmallVector<APInt> unpackCodes(ArrayRef<char> packed, int64_t count,
                                unsigned bits) {
@@ -412,9 +432,7 @@ ElementsAttr QuantizeWeightsPass::makeElements(ShapedType type,
                                  : HeapAsmResourceBlob::allocateAndCopyWithAlign(
                                        packed, kBlobAlignment);
     ArrayRef<char> bytes = owned.getData();
-    std::string name = "resource_" + std::to_string(llvm::xxh3_64bits(
-                                         llvm::arrayRefFromStringRef(
-                                             StringRef(bytes.data(), bytes.size()))));
+    std::string name = "resource_" + std::to_string(contentHash(ctx, bytes));
     auto &manager = DenseResourceElementsHandle::getManagerInterface(ctx);
     if (auto *entry = manager.getBlobManager().lookup(name)) {
       if (entry->getBlob() && entry->getBlob()->getData() == bytes)
