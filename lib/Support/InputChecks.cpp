@@ -3,6 +3,7 @@
 #include "coreai/Support/InputChecks.h"
 
 #include <cstdint>
+#include <cstring>
 
 namespace coreai {
 namespace {
@@ -30,20 +31,59 @@ size_t lineOf(std::string_view text, size_t pos) {
   return line;
 }
 
+/// Position of the next `c` at or after `from` (npos if none); memchr, so
+/// that multi-gigabyte hex blobs are skipped at memory speed.
+size_t findChar(std::string_view text, char c, size_t from) {
+  if (from >= text.size())
+    return std::string_view::npos;
+  const void *hit = std::memchr(text.data() + from, c, text.size() - from);
+  return hit ? static_cast<const char *>(hit) - text.data()
+             : std::string_view::npos;
+}
+
+/// True if `c` occurs in [from, to).
+bool containsChar(std::string_view text, char c, size_t from, size_t to) {
+  return from < to && std::memchr(text.data() + from, c, to - from);
+}
+
+/// End of the string literal opening at `open` (the closing quote), or
+/// npos if it is not closed.
+size_t skipString(std::string_view text, size_t open) {
+  size_t i = open + 1;
+  while (true) {
+    size_t quote = findChar(text, '"', i);
+    if (quote == std::string_view::npos)
+      return quote;
+    if (!containsChar(text, '\\', i, quote))
+      return quote;
+    // Escapes before the quote: walk them (rare outside blobs).
+    size_t j = i;
+    while (j < quote) {
+      if (text[j] == '\\')
+        ++j;
+      ++j;
+    }
+    if (j == quote)
+      return quote;
+    i = quote + 1; // the quote was escaped
+  }
+}
+
 /// Calls `fn(pos)` for every character of `text` outside string literals
 /// and comments; `fn` returns false to stop.
 template <typename Fn> void forEachCodeChar(std::string_view text, Fn fn) {
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (c == '"') {
-      for (++i; i < text.size() && text[i] != '"'; ++i)
-        if (text[i] == '\\')
-          ++i;
+      i = skipString(text, i);
+      if (i == std::string_view::npos)
+        return;
       continue;
     }
     if (c == '/' && i + 1 < text.size() && text[i + 1] == '/') {
-      while (i < text.size() && text[i] != '\n')
-        ++i;
+      i = findChar(text, '\n', i);
+      if (i == std::string_view::npos)
+        return;
       continue;
     }
     if (!fn(i))
@@ -60,38 +100,36 @@ std::optional<std::string> checkResourceBlobs(std::string_view text) {
     if (end == std::string_view::npos)
       end = text.size();
     // MLIR's lexer asserts on an unterminated string or an escape here.
-    for (size_t pos = text.find('"', section); pos < end;) {
-      size_t close = text.find_first_of("\"\\\n", pos + 1);
+    for (size_t pos = findChar(text, '"', section); pos < end;) {
       auto where = [&] { return "line " + std::to_string(lineOf(text, pos)); };
-      if (close == std::string_view::npos || text[close] == '\n')
+      size_t close = findChar(text, '"', pos + 1);
+      if (close == std::string_view::npos || containsChar(text, '\n', pos, close))
         return "unterminated string in the resource section at " + where();
-      if (text[close] == '\\')
+      if (containsChar(text, '\\', pos, close))
         return "escape sequence in a string of the resource section at " +
                where();
-      pos = text.find('"', close + 1);
-    }
-    for (size_t pos = text.find("\"0x", section); pos < end;
-         pos = text.find("\"0x", pos + 1)) {
-      size_t start = pos + 3, stop = start;
-      while (stop < text.size() && hexValue(text[stop]) >= 0)
-        ++stop;
-      if (stop >= text.size() || text[stop] != '"')
-        continue; // not a hex blob; MLIR reports it
-      size_t digits = stop - start;
-      auto where = [&] { return "line " + std::to_string(lineOf(text, pos)); };
-      if (digits % 2 != 0)
-        return "resource blob at " + where() + " has an odd number of hex digits";
-      if (digits < 8)
-        return "resource blob at " + where() +
-               " is too short to hold its 4-byte alignment header";
-      uint32_t alignment = 0;
-      for (int byte = 0; byte < 4; ++byte)
-        alignment |= uint32_t(hexValue(text[start + 2 * byte]) * 16 +
-                              hexValue(text[start + 2 * byte + 1]))
-                     << (8 * byte);
-      if (alignment == 0 || (alignment & (alignment - 1)) != 0)
-        return "resource blob at " + where() + " has alignment " +
-               std::to_string(alignment) + ", which is not a power of two";
+      if (text.compare(pos, 3, "\"0x") == 0) {
+        // A hex blob: 4 bytes of little-endian alignment, then the data.
+        size_t start = pos + 3, digits = close - start;
+        if (digits % 2 != 0)
+          return "resource blob at " + where() +
+                 " has an odd number of hex digits";
+        if (digits < 8)
+          return "resource blob at " + where() +
+                 " is too short to hold its 4-byte alignment header";
+        uint32_t alignment = 0;
+        for (int byte = 0; byte < 4; ++byte) {
+          int hi = hexValue(text[start + 2 * byte]);
+          int lo = hexValue(text[start + 2 * byte + 1]);
+          if (hi < 0 || lo < 0)
+            return "resource blob at " + where() + " is not a hex string";
+          alignment |= uint32_t(hi * 16 + lo) << (8 * byte);
+        }
+        if (alignment == 0 || (alignment & (alignment - 1)) != 0)
+          return "resource blob at " + where() + " has alignment " +
+                 std::to_string(alignment) + ", which is not a power of two";
+      }
+      pos = findChar(text, '"', close + 1);
     }
     section = text.find("{-#", end);
   }
