@@ -1,9 +1,10 @@
 """Quantizes a real Core AI program with several configurations and prints
 what each did. Run with `make demo` (or `python demo/demo.py [model.mlir]`).
 
-The default model is test/fixtures/coreai-real/cnn.mlir: a Conv2d -> ReLU ->
-Conv2d -> ReLU -> mean -> Linear network converted from PyTorch by Apple's
-coreai-torch 0.4.3 (see test/fixtures/coreai-real/README.md).
+The default model is test/interop/models/encoder.f32.mlir: a PyTorch
+nn.TransformerEncoderLayer (d_model 64, 4 heads, feed-forward 128) converted
+by Apple's coreai-torch 0.4.3 (test/interop/make_models.py made it; see
+test/interop/models/README.md).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from coreai_opt.coreai_utils import DType, quantize_weights
 from coreai_opt.report import quantization_report
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_MODEL = ROOT / "test" / "fixtures" / "coreai-real" / "cnn.mlir"
+DEFAULT_MODEL = ROOT / "test" / "interop" / "models" / "encoder.f32.mlir"
 
 CONFIGS = [
     ("int8-per-channel", dict(dtype=DType.INT8)),
