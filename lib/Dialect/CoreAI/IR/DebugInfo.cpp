@@ -30,7 +30,8 @@ struct DebugInfoOpAsmInterface : public OpAsmDialectInterface {
   AliasResult getAlias(Attribute attr, raw_ostream &os) const override {
     if (auto generic = dyn_cast<GenericAttr>(attr)) {
       StringRef m = generic.getMnemonic();
-      if (m == "file" || m == "compile_unit" || m == "subprogram") {
+      if (m == "file" || m == "compile_unit" || m == "subprogram" ||
+          m == "metadata") {
         os << m;
         return AliasResult::OverridableAlias;
       }
