@@ -2,7 +2,10 @@
 //
 // 8 x 4096x4096 N(0, 0.02) weights (f32, then f16): quantize time (median of
 // 5) single-threaded and with 2 threads, against a single-threaded memcpy of
-// the same input bytes into an already-touched buffer.
+// the same input bytes into an already-touched buffer. As in the
+// QuantizeWeights pass: integer scales are stored in the weight's type (f32
+// or f16), and the 2-thread ParallelFor cuts [0, n) into 4 * threads chunks
+// that the threads take in turn.
 //   coreai-kernels-bench [numTensors=8] [dim=4096] [config name filter]
 // COREAI_KERNELS_ISA=scalar|generic|avx2|avx512 forces a path.
 //
@@ -10,6 +13,7 @@
 #include "coreai/Kernels/Quantize.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -40,12 +44,16 @@ template <class F> static double medianMs(F &&f, int reps = 5) {
 
 static ParallelFor threads(int n) {
   return [n](size_t count, const std::function<void(size_t, size_t)> &body) {
+    const size_t chunks = std::min<size_t>(count, 4 * n);
+    std::atomic<size_t> next{0};
+    auto worker = [&] {
+      for (size_t i; (i = next.fetch_add(1)) < chunks;)
+        body(count * i / chunks, count * (i + 1) / chunks);
+    };
     std::vector<std::thread> ts;
-    for (int t = 0; t < n; ++t) {
-      size_t b = count * t / n, e = count * (t + 1) / n;
-      if (b < e)
-        ts.emplace_back(body, b, e);
-    }
+    for (int t = 1; t < n; ++t)
+      ts.emplace_back(worker);
+    worker();
     for (auto &t : ts)
       t.join();
   };
@@ -106,18 +114,21 @@ int main(int argc, char **argv) {
       if (only && !std::strstr(c.name, only))
         continue;
       const int64_t b = c.perChannel ? dim : 32;
+      QuantParams p = c.p;
+      if (st == SrcType::F16 && p.scaleType == ScaleType::F32)
+        p.scaleType = ScaleType::F16;
       BlockLayout l = c.y ? BlockLayout{{dim, dim}, {b, 1}}
                           : BlockLayout{{dim, dim}, {1, b}};
-      std::vector<uint8_t> data(packedDataBytes(c.p.qtype, per) * nt, 1);
-      std::vector<uint8_t> scale(scaleBytes(c.p.scaleType, l.numBlocks()) * nt, 1);
-      std::vector<uint8_t> zp(packedDataBytes(c.p.qtype, l.numBlocks()) * nt, 1);
+      std::vector<uint8_t> data(packedDataBytes(p.qtype, per) * nt, 1);
+      std::vector<uint8_t> scale(scaleBytes(p.scaleType, l.numBlocks()) * nt, 1);
+      std::vector<uint8_t> zp(packedDataBytes(p.qtype, l.numBlocks()) * nt, 1);
       auto runAll = [&](const ParallelFor &pf) {
         for (int t = 0; t < nt; ++t) {
           QuantResult r = quantize(
-              src + t * per * esz, st, l, c.p,
-              data.data() + t * packedDataBytes(c.p.qtype, per),
-              scale.data() + t * scaleBytes(c.p.scaleType, l.numBlocks()),
-              zp.data() + t * packedDataBytes(c.p.qtype, l.numBlocks()), pf);
+              src + t * per * esz, st, l, p,
+              data.data() + t * packedDataBytes(p.qtype, per),
+              scale.data() + t * scaleBytes(p.scaleType, l.numBlocks()),
+              zp.data() + t * packedDataBytes(p.qtype, l.numBlocks()), pf);
           if (r.status != Status::Ok) {
             std::printf("quantize failed: %d\n", (int)r.status);
             std::exit(1);

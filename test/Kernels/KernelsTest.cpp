@@ -82,10 +82,10 @@ static uint16_t toBf16(float f) {
   return (uint16_t)((u + 0x7fff + ((u >> 16) & 1)) >> 16);
 }
 
-enum Mode { Gauss, Ties, Tiny, ZeroBlocks, NegZero, Wide, Huge, NaNs, Infs };
+enum Mode { Gauss, Ties, Tiny, ZeroBlocks, NegZero, Wide, Huge, NaNs, Infs, NearTies };
 static const char *modeName(Mode m) {
   static const char *n[] = {"gauss", "ties", "tiny", "zeroblocks", "negzero",
-                            "wide", "huge", "nan", "inf"};
+                            "wide", "huge", "nan", "inf", "neartie"};
   return n[m];
 }
 
@@ -117,6 +117,25 @@ static std::vector<float> makeData(int64_t n, Mode mode, Rng &rng) {
     case Wide:
       x = (float)(rng.normal() * std::ldexp(1.0, rng.range(60) - 30));
       break;
+    case NearTies: {
+      // Rows of 4096 with amax A (first of every 32 elements) and the rest
+      // near (k + 1/2) * 2A / D, D = 254 (8-bit) on even rows, 14 (4-bit) on
+      // odd ones: w / scale lands near rounding ties at many distances.
+      const int64_t row = i / 4096;
+      const float A = std::ldexp(1.f + (float)((row * 2654435761u) % 1000) / 1000.f,
+                                 (int)(row % 9) - 6);
+      const int D = row % 2 ? 14 : 254;
+      if (i % 32 == 0) {
+        x = A;
+      } else {
+        const double k = rng.range(D) - D / 2 + 0.5;
+        const double d = std::ldexp((double)(rng.range(2) ? 1 : -1),
+                                    -8 - rng.range(20));
+        x = (float)(k * 2.0 * A / D * (1.0 + (rng.range(4) ? d : 0.0)));
+        x = std::fmin(std::fmax(x, -A), A);
+      }
+      break;
+    }
     default: break;
     }
     v[i] = x;
@@ -316,6 +335,31 @@ static void testEquivalence() {
   for (const BlockLayout &l : big)
     for (Mode mode : {Gauss, Ties, NaNs})
       compareAll(l, mode, seed++, some, allSrc, true);
+}
+
+// The integer fused kernels divide by multiplying with 1/scale and redo the
+// true division only near rounding ties: hammer them with near-ties.
+static void testNearTies() {
+  std::vector<QuantParams> params;
+  for (QType q : {QType::SI8, QType::UI8, QType::SI4, QType::UI4})
+    for (ScaleType sc : {ScaleType::F32, ScaleType::F16, ScaleType::BF16})
+      params.push_back({q, Scheme::Symmetric, sc});
+  const std::vector<SrcType> allSrc = {SrcType::F32, SrcType::F16,
+                                       SrcType::BF16};
+  uint64_t seed = 1000;
+  for (const BlockLayout &l : {BlockLayout{{64, 4096}, {1, 32}},
+                               BlockLayout{{24, 4096}, {1, 4096}},
+                               BlockLayout{{8, 8192}, {1, 64}}})
+    compareAll(l, NearTies, seed++, params, allSrc, false);
+  // Packed data of 4 MB and more is written with streaming stores.
+  const std::vector<QuantParams> big = {
+      {QType::SI8, Scheme::Symmetric, ScaleType::F16},
+      {QType::SI4, Scheme::Symmetric, ScaleType::F16},
+      {QType::F4E2M1FN, Scheme::Symmetric, ScaleType::F8E8M0FNU},
+      {QType::F8E4M3FN, Scheme::Symmetric, ScaleType::F8E8M0FNU}};
+  for (const BlockLayout &l : {BlockLayout{{1024, 8192}, {1, 32}},
+                               BlockLayout{{1024, 8192}, {1, 8192}}})
+    compareAll(l, NearTies, seed++, big, {SrcType::F16}, true);
 }
 
 // Hand-checked values and layout facts.
@@ -527,6 +571,7 @@ int main(int argc, char **argv) {
   testKnownValues();
   testEncoderExhaustiveish();
   testEquivalence();
+  testNearTies();
   std::printf("%d passed, %d failed\n", gPassed, gFailed);
   return gFailed ? 1 : 0;
 }
