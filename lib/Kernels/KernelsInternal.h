@@ -165,8 +165,6 @@ struct FusedArgs {
   uint32_t fmaxMantBits; // mantissa field of fmaxMant
   uint8_t *data;         // whole packed data blob
   uint8_t *scaleOut;     // whole scale blob
-  bool streamOut;        // data is 16-byte aligned and too big to stay in
-                         // cache: fusedGroups writes it with streaming stores
 };
 
 /// The per-path kernels. All element offsets/counts are in elements.

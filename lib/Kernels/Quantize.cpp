@@ -374,7 +374,6 @@ constexpr int64_t kUnitBytes = 128 * 1024; // input bytes per fused unit
 constexpr int64_t kMaxFused = 384 * 1024;  // largest fused unit (stays in L2)
 constexpr int64_t kStage = 4096;           // codes staged before packing
 constexpr int64_t kPassElems = 64 * 1024;  // elements per task, two-pass mode
-constexpr int64_t kStreamBytes = 4 << 20;  // packed data streamed from here
 
 struct Runner {
   const void *src;
@@ -470,9 +469,6 @@ struct Runner {
     a.fmaxMantBits = pc.fmaxMantBits;
     a.data = data;
     a.scaleOut = pc.scaleOut;
-    a.streamOut = (uintptr_t)data % 16 == 0 &&
-                  packedBytesForBits(pc.k.bits, plan.N) >= kStreamBytes &&
-                  !std::getenv("NOSTREAM");
     return a;
   }
 

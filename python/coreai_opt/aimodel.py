@@ -357,7 +357,7 @@ def quantize_asset(src: _PathLike, dst: _PathLike, dtype, qscheme="symmetric",
 # -- command line ---------------------------------------------------------
 
 def _parser() -> argparse.ArgumentParser:
-    from .coreai_utils import CompressionGranularity, DType, QScheme
+    from .cli import add_quantize_options
 
     p = argparse.ArgumentParser(
         prog="python -m coreai_opt.aimodel",
@@ -365,21 +365,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("input", type=Path, help="the .aimodel asset to quantize")
     p.add_argument("-o", "--output", type=Path, required=True,
                    help="the .aimodel asset to write (atomically); may be the input")
-    p.add_argument("--dtype", required=True,
-                   choices=[d.value for d in DType if d is not DType.FP8_E8M0FNU])
-    p.add_argument("--qscheme", default=QScheme.SYMMETRIC.value, choices=[q.value for q in QScheme])
-    p.add_argument("--granularity", default=CompressionGranularity.PER_CHANNEL.value,
-                   choices=[g.value for g in CompressionGranularity])
-    p.add_argument("--block-size", type=int, default=32)
-    p.add_argument("--weight-num-threshold", type=int, default=1024)
-    p.add_argument("--scale-dtype", default=None, choices=[DType.FP8_E8M0FNU.value])
+    add_quantize_options(p)
     p.add_argument("--no-provenance", action="store_true",
                    help=f"do not record the options in the custom metadata entry {PROVENANCE_KEY}")
     p.add_argument("--no-verify-hash", action="store_true",
                    help=f"load the asset even if it has no {HASH} (a damaged {BYTECODE} then "
                         "aborts the process inside Apple's loader)")
-    p.add_argument("--no-report", action="store_true", help="do not print the per-weight table")
-    p.add_argument("-q", "--quiet", action="store_true", help="print only warnings and errors")
     return p
 
 

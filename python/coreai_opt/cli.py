@@ -22,13 +22,8 @@ from .coreai_utils import CompressionGranularity, DType, QScheme, quantize_weigh
 from .report import quantization_report
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="coreai-quantize",
-        description="Quantize the weights of a Core AI program (.mlir text or .mlirbc bytecode).")
-    p.add_argument("input", type=Path, help="the program to quantize")
-    p.add_argument("-o", "--output", type=Path, required=True,
-                   help="where to write the result (.mlirbc: bytecode); may be the input")
+def add_quantize_options(p: argparse.ArgumentParser) -> None:
+    """The options of quantize_weights, and of the report, as flags."""
     p.add_argument("--dtype", required=True,
                    choices=[d.value for d in DType if d is not DType.FP8_E8M0FNU])
     p.add_argument("--qscheme", default=QScheme.SYMMETRIC.value, choices=[q.value for q in QScheme])
@@ -39,6 +34,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--scale-dtype", default=None, choices=[DType.FP8_E8M0FNU.value])
     p.add_argument("--no-report", action="store_true", help="do not print the per-weight table")
     p.add_argument("-q", "--quiet", action="store_true", help="print only warnings and errors")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="coreai-quantize",
+        description="Quantize the weights of a Core AI program (.mlir text or .mlirbc bytecode; "
+                    ".aimodel assets go through Apple's coreai).")
+    p.add_argument("input", type=Path, help="the program to quantize")
+    p.add_argument("-o", "--output", type=Path, required=True,
+                   help="where to write the result (.mlirbc: bytecode); may be the input")
+    add_quantize_options(p)
     return p
 
 
