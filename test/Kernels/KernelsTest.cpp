@@ -351,7 +351,7 @@ static void testNearTies() {
                                BlockLayout{{24, 4096}, {1, 4096}},
                                BlockLayout{{8, 8192}, {1, 64}}})
     compareAll(l, NearTies, seed++, params, allSrc, false);
-  // Packed data of 4 MB and more is written with streaming stores.
+  // Big f16 tensors (the pass's common case), with and without threads.
   const std::vector<QuantParams> big = {
       {QType::SI8, Scheme::Symmetric, ScaleType::F16},
       {QType::SI4, Scheme::Symmetric, ScaleType::F16},
