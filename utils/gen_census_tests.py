@@ -288,7 +288,8 @@ module {
     coreai.output %0 : tensor<4xf32> loc(#loc1)
   } loc(#loc1)
 } loc(#loc1)
-#loc2 = #debuginfo.location<#loc in @main fused with [#loc1] metadata = [#debuginfo.metadata<"op_id": {type = "coreai", value = 0 : ui64}>]>
+#metadata = #debuginfo.metadata<"op_id": {type = "coreai", value = 0 : ui64}>
+#loc2 = #debuginfo.location<#loc in @main fused with [#loc1] metadata = [#metadata]>
 """
 
 
