@@ -24,5 +24,8 @@ def validate_quantize_options(dtype: str, qscheme: str, granularity: str, block_
 def check_input_text(text: bytes) -> Optional[str]:
     """Describes input MLIR's parser cannot diagnose itself, or None."""
 
+def check_input_file(path: str) -> Tuple[Optional[str], bool]:
+    """(problem or None, has explicit locations) for a program file."""
+
 def has_explicit_locations(text: bytes) -> bool:
     """True if the text spells out loc(...) locations."""

@@ -58,9 +58,13 @@ def _format_mlir_error(error: ir.MLIRError, filename: str) -> List[str]:
 
 def _is_generic_form(text: bytes) -> bool:
     """True if the first operation is printed in generic form (quoted name)."""
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line or line.startswith(b"//") or line.startswith(b"#") or line.startswith(b"!"):
+    start = 0
+    while start < len(text):
+        end = text.find(b"\n", start)
+        end = len(text) if end < 0 else end
+        line = text[start:end].strip()
+        start = end + 1
+        if not line or line.startswith((b"//", b"#", b"!")):
             continue
         return line.startswith(b'"') or (b"= \"" in line and not line.startswith(b"{-#"))
     return False
@@ -187,7 +191,7 @@ class AIProgram:
     # -- reading --------------------------------------------------------
     @classmethod
     def parse(cls, text: Union[str, bytes], *, context: Optional[ir.Context] = None,
-              filename: str = "<string>", _path: Optional[Path] = None) -> "AIProgram":
+              filename: str = "<string>") -> "AIProgram":
         """Parses program text (custom or generic form) or bytecode."""
         data = text.encode() if isinstance(text, str) else bytes(text)
         is_bytecode = data.startswith(_BYTECODE_MAGIC)
@@ -196,28 +200,37 @@ class AIProgram:
             if problem:
                 raise ParseError(f"{filename}: {problem}")
         context = context or make_context()
-        try:
-            if _path is not None:
-                # Locations then name the file.
-                module = ir.Module.parseFile(str(_path), context=context)
-            else:
-                module = ir.Module.parse(data, context=context)
-        except ir.MLIRError as e:
-            diags = _format_mlir_error(e, filename)
-            raise ParseError(f"cannot parse {filename}:\n" + "\n".join(diags), diags) from None
+        module = cls._parse_with(lambda: ir.Module.parse(data, context=context), filename)
         return cls(module,
                    generic=not is_bytecode and _is_generic_form(data),
                    debug_info=not is_bytecode and _coreai.has_explicit_locations(data))
 
     @classmethod
     def load(cls, path: _PathLike, *, context: Optional[ir.Context] = None) -> "AIProgram":
-        """Reads a program from ``.mlir`` text or ``.mlirbc`` bytecode."""
+        """Reads a program from ``.mlir`` text or ``.mlirbc`` bytecode. The
+        file is parsed where it lies (no copy in Python), and locations
+        name it."""
         path = Path(path)
         try:
-            data = path.read_bytes()
-        except OSError as e:
-            raise ParseError(f"cannot read {path}: {e.strerror or e}") from None
-        return cls.parse(data, context=context, filename=str(path), _path=path)
+            with open(path, "rb") as f:
+                head = f.read(1 << 20)
+            is_bytecode = head.startswith(_BYTECODE_MAGIC)
+            problem, debug_info = (None, False) if is_bytecode else _coreai.check_input_file(str(path))
+        except (OSError, ValueError) as e:
+            raise ParseError(f"cannot read {path}: {getattr(e, 'strerror', None) or e}") from None
+        if problem:
+            raise ParseError(f"{path}: {problem}")
+        context = context or make_context()
+        module = cls._parse_with(lambda: ir.Module.parseFile(str(path), context=context), str(path))
+        return cls(module, generic=not is_bytecode and _is_generic_form(head), debug_info=debug_info)
+
+    @staticmethod
+    def _parse_with(parse, filename: str) -> ir.Module:
+        try:
+            return parse()
+        except ir.MLIRError as e:
+            diags = _format_mlir_error(e, filename)
+            raise ParseError(f"cannot parse {filename}:\n" + "\n".join(diags), diags) from None
 
     # -- writing --------------------------------------------------------
     def to_text(self, *, generic: Optional[bool] = None, debug_info: Optional[bool] = None) -> str:

@@ -19,6 +19,8 @@
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/MLIRContext.h"
 
+#include "llvm/Support/MemoryBuffer.h"
+
 #include <nanobind/nanobind.h>
 #include <nanobind/stl/optional.h>
 #include <nanobind/stl/string.h>
@@ -128,6 +130,23 @@ NB_MODULE(_coreai, m) {
       },
       nb::arg("text"),
       "Describes input MLIR's parser cannot diagnose itself, or None.");
+  m.def(
+      "check_input_file",
+      [](const std::string &path) {
+        // Mapped, not read into Python: text programs can be many GB.
+        auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                                  /*RequiresNullTerminator=*/false);
+        if (!buffer)
+          throw nb::value_error(("cannot read " + path + ": " +
+                                 buffer.getError().message())
+                                    .c_str());
+        std::string_view text((*buffer)->getBufferStart(),
+                              (*buffer)->getBufferSize());
+        return nb::make_tuple(coreai::checkInputText(text),
+                              coreai::hasExplicitLocations(text));
+      },
+      nb::arg("path"),
+      "(problem or None, has explicit locations) for a program file.");
   m.def(
       "has_explicit_locations",
       [](nb::bytes text) {
