@@ -49,6 +49,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
+    """Runs ``coreai-quantize``; returns the exit code (0, or 1 on any error)."""
     known, _ = _parser().parse_known_args(argv)
     if known.input.suffix == ".aimodel" or known.input.is_dir():
         # Apple's assets go through coreai (see docs/aimodel.md).

@@ -150,14 +150,17 @@ class ConstantInfo:
 
     @property
     def shape(self) -> tuple:
+        """The tensor's shape."""
         return tuple(self.type.shape)
 
     @property
     def element_type(self) -> str:
+        """The element type as MLIR spells it (``f32``, ``si4``, ...)."""
         return str(self.type.element_type)
 
     @property
     def is_resource(self) -> bool:
+        """True if the value is a ``dense_resource`` blob."""
         return _coreai.elements_data(self.operation.attributes["value"])[0] == "resource"
 
     @property
@@ -261,10 +264,12 @@ class AIProgram:
     # -- the IR ---------------------------------------------------------
     @property
     def module(self) -> ir.Module:
+        """The program as an ``mlir.ir.Module``."""
         return self._module
 
     @property
     def context(self) -> ir.Context:
+        """The MLIR context holding the program (coreai dialect loaded)."""
         return self._module.context
 
     def __deepcopy__(self, memo) -> "AIProgram":
@@ -274,6 +279,7 @@ class AIProgram:
         return AIProgram(clone, generic=self.generic, debug_info=self.debug_info)
 
     def copy(self) -> "AIProgram":
+        """Same as ``copy.deepcopy(program)``."""
         return self.__deepcopy__({})
 
     def verify(self) -> None:

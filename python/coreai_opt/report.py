@@ -28,6 +28,7 @@ class WeightRow:
     bytes_after: int
 
     def as_dict(self) -> dict:
+        """The row as a plain dict."""
         return dataclasses.asdict(self)
 
 
@@ -50,6 +51,7 @@ def dequantize(data: np.ndarray, scale: np.ndarray, offset1: np.ndarray,
 
 
 def sqnr_db(reference: np.ndarray, approx: np.ndarray) -> float:
+    """Signal-to-quantization-noise ratio in dB (inf when exact)."""
     ref = reference.astype(np.float64)
     noise = float(np.sum((ref - approx.astype(np.float64)) ** 2))
     signal = float(np.sum(ref ** 2))
@@ -78,14 +80,17 @@ class QuantizationReport:
         self.unchanged = unchanged
 
     def as_dicts(self) -> List[dict]:
+        """The rows as plain dicts."""
         return [row.as_dict() for row in self.rows]
 
     @property
     def bytes_before(self) -> int:
+        """Bytes of the quantized weights before quantization."""
         return sum(r.bytes_before for r in self.rows)
 
     @property
     def bytes_after(self) -> int:
+        """Bytes of their data, scale and offset constants after."""
         return sum(r.bytes_after for r in self.rows)
 
     def __str__(self) -> str:
