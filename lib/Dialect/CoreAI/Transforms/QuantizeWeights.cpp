@@ -200,6 +200,8 @@ struct Candidate {
   /// Holds the weight when a splat had to be expanded.
   std::vector<char> expanded;
   k::BlockLayout layout;
+  /// What the kernels were asked for (set when the constant is quantized).
+  k::QuantParams params;
   /// Warnings to emit, in order; `failed` when the constant is skipped.
   SmallVector<std::string> warnings;
   bool failed = false;
@@ -363,7 +365,7 @@ std::optional<Candidate> QuantizeWeightsPass::selectCandidate(ConstantOp op) {
 }
 
 void QuantizeWeightsPass::quantize(Candidate &c, bool parallelBlocks) {
-  k::QuantParams params;
+  k::QuantParams &params = c.params;
   params.qtype = options.qtype;
   params.scheme = options.scheme;
   if (options.e8m0Scale)
@@ -477,9 +479,10 @@ void QuantizeWeightsPass::rewrite(Candidate &c) {
   ElementsAttr scaleAttr =
       makeElements(scaleType, c.scale->getData(), &*c.scale);
 
-  k::QuantParams params{options.qtype, options.scheme, k::ScaleType::F32};
+  const k::QuantParams &params = c.params;
+  bool splatZeroPoint = k::isSplatZeroPoint(params);
   ElementsAttr zeroAttr;
-  if (k::isSplatZeroPoint(params)) {
+  if (splatZeroPoint) {
     unsigned bits = dataElt.getIntOrFloatBitWidth();
     APInt code(bits, k::splatZeroPointCode(params));
     if (auto floatType = dyn_cast<FloatType>(dataElt))
@@ -505,7 +508,7 @@ void QuantizeWeightsPass::rewrite(Candidate &c) {
   ++numQuantized;
   bytesIn += c.weight.size();
   bytesOut += dataBytes + scaleBytes +
-              (k::isSplatZeroPoint(params) ? 0 : c.zeroPoints.size());
+              (splatZeroPoint ? 0 : c.zeroPoints.size());
 }
 
 void QuantizeWeightsPass::runOnOperation() {
