@@ -10,6 +10,7 @@
 // and min/max reductions are exact, so results never depend on the split.
 //
 //===----------------------------------------------------------------------===//
+#include "DigestInternal.h"
 #include "KernelsInternal.h"
 
 #include <algorithm>
@@ -17,6 +18,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <vector>
 
 namespace coreai {
@@ -384,6 +386,21 @@ struct Runner {
   ParamCtx pc;
   uint8_t *data;
   std::atomic<int> bad{0};
+  /// When digests are wanted: chunks hashed as units finish them.
+  ChunkDigester *dataDigest = nullptr, *scaleDigest = nullptr;
+
+  /// Blocks [g0, g1) of a single-row plan (m() == 0, g0 * R * bits byte
+  /// aligned) are written: their data and scale bytes are final.
+  void groupsDone(int64_t g0, int64_t g1) {
+    if (!dataDigest)
+      return;
+    const int bits = pc.k.bits;
+    const size_t ssz = scaleBytes(pc.p.scaleType, 1);
+    dataDigest->done((size_t)(g0 * plan.R * bits / 8),
+                     g1 == plan.G ? packedDataBytes(pc.p.qtype, plan.N)
+                                  : (size_t)(g1 * plan.R * bits / 8));
+    scaleDigest->done((size_t)g0 * ssz, (size_t)g1 * ssz);
+  }
 
   void runParallel(const ParallelFor &pf, size_t n,
                    const std::function<void(size_t, size_t)> &body) {
@@ -496,6 +513,8 @@ struct Runner {
           const int64_t g0 = u * gpu, n = std::min<int64_t>(P.G - g0, gpu);
           if (kt->fusedGroups(src, st, g0, n, P.R, a))
             bad.fetch_or(kBadOverflow);
+          else
+            groupsDone(g0, g0 + n);
         }
       });
       return true;
@@ -584,8 +603,11 @@ struct Runner {
       int64_t units = (P.G + gpu - 1) / gpu;
       runParallel(pf, units, [&](size_t b, size_t e) {
         Local L;
-        for (size_t u = b; u < e; ++u)
-          fusedUnit(0, 1, u * gpu, std::min<int64_t>(P.G, (u + 1) * gpu), L);
+        for (size_t u = b; u < e; ++u) {
+          const int64_t g0 = u * gpu, g1 = std::min<int64_t>(P.G, g0 + gpu);
+          fusedUnit(0, 1, g0, g1, L);
+          groupsDone(g0, g1);
+        }
       });
       return;
     }
@@ -710,10 +732,24 @@ struct Runner {
 QuantResult quantizeWithIsa(Isa isa, const void *src, SrcType st,
                             const BlockLayout &layout, const QuantParams &p,
                             void *dataOut, void *scaleOut, void *zeroPointOut,
-                            const ParallelFor &parallelFor) {
-  if (isa == Isa::Scalar)
-    return quantizeReference(src, st, layout, p, dataOut, scaleOut,
-                             zeroPointOut);
+                            const ParallelFor &parallelFor,
+                            OutputDigests *digests) {
+  if (isa == Isa::Scalar) {
+    QuantResult r = quantizeReference(src, st, layout, p, dataOut, scaleOut,
+                                      zeroPointOut);
+    if (r.status == Status::Ok && digests) {
+      ChunkHashFn hash = chunkHashForIsa(isa);
+      digests->data =
+          ChunkDigester((const uint8_t *)dataOut,
+                        packedDataBytes(p.qtype, layout.numElements()), hash)
+              .finish(parallelFor);
+      digests->scale =
+          ChunkDigester((const uint8_t *)scaleOut,
+                        scaleBytes(p.scaleType, layout.numBlocks()), hash)
+              .finish(parallelFor);
+    }
+    return r;
+  }
   if (!layout.isValid() || !isValidParams(p) || !src || !dataOut ||
       !scaleOut || !isaSupported(isa))
     return {Status::InvalidArgument, -1};
@@ -738,6 +774,17 @@ QuantResult quantizeWithIsa(Isa isa, const void *src, SrcType st,
   std::vector<uint8_t> zpCodes(c.asym ? NB : 0);
   c.zpCodes = zpCodes.data();
 
+  std::unique_ptr<ChunkDigester> dataDigest, scaleDigest;
+  if (digests) {
+    ChunkHashFn hash = chunkHashForIsa(isa);
+    dataDigest = std::make_unique<ChunkDigester>(
+        r.data, packedDataBytes(p.qtype, r.plan.N), hash);
+    scaleDigest = std::make_unique<ChunkDigester>(
+        c.scaleOut, scaleBytes(p.scaleType, NB), hash);
+    r.dataDigest = dataDigest.get();
+    r.scaleDigest = scaleDigest.get();
+  }
+
   r.run(parallelFor);
 
   // Any failure: a NaN/Inf anywhere wins (as in the reference), whichever
@@ -756,14 +803,19 @@ QuantResult quantizeWithIsa(Isa isa, const void *src, SrcType st,
     else
       fillPacked((uint8_t *)zeroPointOut, NB, splatZeroPointCode(p), c.k.bits);
   }
+  if (digests) {
+    digests->data = dataDigest->finish(parallelFor);
+    digests->scale = scaleDigest->finish(parallelFor);
+  }
   return {Status::Ok, -1};
 }
 
 QuantResult quantize(const void *src, SrcType st, const BlockLayout &layout,
                      const QuantParams &p, void *dataOut, void *scaleOut,
-                     void *zeroPointOut, const ParallelFor &parallelFor) {
+                     void *zeroPointOut, const ParallelFor &parallelFor,
+                     OutputDigests *digests) {
   return quantizeWithIsa(activeIsa(), src, st, layout, p, dataOut, scaleOut,
-                         zeroPointOut, parallelFor);
+                         zeroPointOut, parallelFor, digests);
 }
 
 } // namespace kernels

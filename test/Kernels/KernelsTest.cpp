@@ -9,9 +9,11 @@
 //        types), then the stored scale bytes, then the zero point codes.
 //
 //===----------------------------------------------------------------------===//
+#include "coreai/Kernels/Digest.h"
 #include "coreai/Kernels/Packing.h"
 #include "coreai/Kernels/Quantize.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -189,7 +191,18 @@ static ParallelFor threadPool(int nThreads) {
 struct Out {
   QuantResult r;
   std::vector<uint8_t> data, scale, zp;
+  OutputDigests digests;
 };
+
+/// Digest.h's definition, chunk by chunk with the scalar chunk hash.
+static uint64_t digestOf(const uint8_t *bytes, size_t size) {
+  std::vector<uint64_t> hashes;
+  for (size_t at = 0; at < size; at += kDigestChunk)
+    hashes.push_back(chunkHashWithIsa(Isa::Scalar, bytes + at,
+                                      std::min(kDigestChunk, size - at),
+                                      hashes.size()));
+  return combineChunkHashes(hashes.data(), hashes.size(), size);
+}
 
 static Out run(Isa isa, const std::vector<uint8_t> &src, SrcType st,
                const BlockLayout &l, const QuantParams &p, uint8_t fill,
@@ -199,7 +212,12 @@ static Out run(Isa isa, const std::vector<uint8_t> &src, SrcType st,
   o.scale.assign(scaleBytes(p.scaleType, l.numBlocks()) + 1, fill);
   o.zp.assign(packedDataBytes(p.qtype, l.numBlocks()) + 1, fill);
   o.r = quantizeWithIsa(isa, src.data(), st, l, p, o.data.data(),
-                        o.scale.data(), o.zp.data(), pf);
+                        o.scale.data(), o.zp.data(), pf, &o.digests);
+  if (o.r.status == Status::Ok) {
+    CHECK(o.digests.data == digestOf(o.data.data(), o.data.size() - 1) &&
+              o.digests.scale == digestOf(o.scale.data(), o.scale.size() - 1),
+          "%s: digests of the outputs", isaName(isa));
+  }
   return o;
 }
 
@@ -513,6 +531,49 @@ static std::vector<float> readFloats() {
   return v;
 }
 
+// The chunk hash is the same function on every path; the digest sees every
+// byte, its position and the length.
+static void testDigest() {
+  Rng rng{77};
+  std::vector<uint8_t> buf(3 * kDigestChunk + 1000);
+  for (uint8_t &b : buf)
+    b = (uint8_t)rng.next();
+  const size_t lengths[] = {0,    1,    7,    31,   32,    33,  511,
+                            512,  513,  1000, 4096, 65535, 65536};
+  for (Isa isa : availableIsas())
+    for (size_t n : lengths)
+      for (size_t off : {0, 1, 13})
+        CHECK(chunkHashWithIsa(isa, buf.data() + off, n, off) ==
+                  chunkHashWithIsa(Isa::Scalar, buf.data() + off, n, off),
+              "%s: chunk hash of %zu bytes at +%zu", isaName(isa), n, off);
+  static const ParallelFor pool = threadPool(3);
+  for (size_t n : {size_t(0), size_t(100), kDigestChunk, buf.size()}) {
+    const uint64_t d = digestOf(buf.data(), n);
+    CHECK(digest(buf.data(), n) == d && digest(buf.data(), n, pool) == d,
+          "digest() of %zu bytes", n);
+  }
+  // Any single bit flip, swapping two stripes, zero padding or a shorter
+  // length changes the digest.
+  const uint64_t d = digestOf(buf.data(), buf.size());
+  int same = 0;
+  for (int i = 0; i < 2000; ++i) {
+    size_t at = rng.next() % buf.size();
+    uint8_t bit = (uint8_t)(1u << (rng.next() % 8));
+    buf[at] ^= bit;
+    same += digestOf(buf.data(), buf.size()) == d;
+    buf[at] ^= bit;
+  }
+  std::vector<uint8_t> swapped(buf);
+  std::swap_ranges(swapped.begin(), swapped.begin() + 32,
+                   swapped.begin() + 64);
+  std::vector<uint8_t> zeros(1024, 0);
+  CHECK(same == 0 && digestOf(swapped.data(), swapped.size()) != d &&
+            digestOf(zeros.data(), 1000) != digestOf(zeros.data(), 1024) &&
+            digestOf(buf.data(), buf.size() - 1) != d &&
+            chunkHash(buf.data(), 100, 0) != chunkHash(buf.data(), 100, 1),
+        "digest sensitivity (%d flips kept it)", same);
+}
+
 int main(int argc, char **argv) {
   if (argc >= 3 && !std::strcmp(argv[1], "--encode")) {
     QType t;
@@ -572,6 +633,7 @@ int main(int argc, char **argv) {
   testEncoderExhaustiveish();
   testEquivalence();
   testNearTies();
+  testDigest();
   std::printf("%d passed, %d failed\n", gPassed, gFailed);
   return gFailed ? 1 : 0;
 }

@@ -71,6 +71,12 @@ struct QuantResult {
   int64_t firstBadElement; ///< Flat index of the first NaN/Inf, -1 otherwise.
 };
 
+/// Digests (coreai/Kernels/Digest.h) of the data and scale blobs that
+/// quantize() wrote, computed while it writes them where the layout allows.
+struct OutputDigests {
+  uint64_t data = 0, scale = 0;
+};
+
 /// Runs body(begin, end) over chunks covering [0, n); the caller supplies one
 /// backed by its thread pool. Results do not depend on the split.
 using ParallelFor = std::function<void(
@@ -96,10 +102,12 @@ uint8_t splatZeroPointCode(const QuantParams &);
 /// scaleType); zeroPointOut: packedDataBytes(qtype, numBlocks), one per block
 /// in the data type, packed like data, written for every scheme (may be
 /// null). Padding bits of a last partial byte are zero. On a status other
-/// than Ok the output contents are unspecified.
+/// than Ok the output contents are unspecified. With `digests`, also
+/// returns the digests of dataOut and scaleOut (when the status is Ok).
 QuantResult quantize(const void *src, SrcType, const BlockLayout &,
                      const QuantParams &, void *dataOut, void *scaleOut,
-                     void *zeroPointOut, const ParallelFor &parallelFor);
+                     void *zeroPointOut, const ParallelFor &parallelFor,
+                     OutputDigests *digests = nullptr);
 
 //===----------------------------------------------------------------------===//
 // Implementation paths (for tests and benchmarks).
@@ -118,7 +126,8 @@ bool setActiveIsa(Isa isa);
 /// quantize() with an explicit path (no global state).
 QuantResult quantizeWithIsa(Isa, const void *src, SrcType, const BlockLayout &,
                             const QuantParams &, void *dataOut, void *scaleOut,
-                            void *zeroPointOut, const ParallelFor &parallelFor);
+                            void *zeroPointOut, const ParallelFor &parallelFor,
+                            OutputDigests *digests = nullptr);
 
 /// FP code of each f32 value after clipping to [-fmax, fmax] (exactly the
 /// encoding step of quantize(); NaN input gives the NaN code where the type

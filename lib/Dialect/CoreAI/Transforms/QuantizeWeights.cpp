@@ -12,23 +12,21 @@
 
 #include "coreai/Dialect/CoreAI/IR/CoreAIOps.h"
 #include "coreai/Dialect/CoreAI/Transforms/QuantizeOptions.h"
+#include "coreai/Kernels/Digest.h"
 #include "coreai/Kernels/Packing.h"
 #include "coreai/Kernels/Quantize.h"
+#include "coreai/Support/OutputBuffers.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinDialect.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
-#include "mlir/IR/Threading.h"
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/Support/xxhash.h"
+#include "llvm/Support/ThreadPool.h"
 
+#include <atomic>
 #include <optional>
 #include <string>
 #include <variant>
-
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
 
 namespace coreai {
 #define GEN_PASS_DEF_QUANTIZEWEIGHTS
@@ -50,31 +48,46 @@ constexpr size_t kBlobAlignment = 16;
 /// Constants below this size are quantized whole by one worker.
 constexpr int64_t kParallelBlocksElements = 1 << 20;
 
-/// A writable blob for kernel output. Large ones are backed by transparent
-/// huge pages where the system offers them: the kernels then write into
-/// memory that takes few page faults, which otherwise cost as much as the
-/// quantization itself.
-AsmResourceBlob allocateOutputBlob(size_t size) {
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-  constexpr size_t kHugePage = size_t(2) << 20;
-  if (size >= 4 * kHugePage) {
-    size_t mapped = (size + 2 * kHugePage - 1) / kHugePage * kHugePage;
-    void *base = mmap(nullptr, mapped, PROT_READ | PROT_WRITE,
-                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (base != MAP_FAILED) {
-      auto aligned = (reinterpret_cast<uintptr_t>(base) + kHugePage - 1) &
-                     ~(uintptr_t(kHugePage) - 1);
-      madvise(reinterpret_cast<void *>(aligned), mapped - (aligned -
-              reinterpret_cast<uintptr_t>(base)), MADV_HUGEPAGE);
-      return AsmResourceBlob(
-          ArrayRef<char>(reinterpret_cast<char *>(aligned), size),
-          kBlobAlignment,
-          [base, mapped](void *, size_t, size_t) { munmap(base, mapped); },
-          /*dataIsMutable=*/true);
-    }
+/// A writable blob for kernel output (see OutputBuffers.h: large ones are
+/// reused memory that takes no page faults); nullopt when out of memory.
+std::optional<AsmResourceBlob> allocateOutputBlob(size_t size) {
+  OutputBuffer buffer = OutputBuffer::allocate(size);
+  if (!buffer.data())
+    return std::nullopt;
+  ArrayRef<char> bytes(buffer.data(), size);
+  return AsmResourceBlob(
+      bytes, kBlobAlignment,
+      [buffer = std::move(buffer)](void *, size_t, size_t) mutable {
+        buffer.release();
+      },
+      /*dataIsMutable=*/true);
+}
+
+/// Calls fn(i) for every i in [0, n) on the context's thread pool, the
+/// calling thread taking its share (so the pool's threads start on the
+/// other cores instead of beside a caller that waits). Sequential when the
+/// context has threading disabled.
+void parallelIndices(MLIRContext *ctx, size_t n,
+                     function_ref<void(size_t)> fn) {
+  if (n == 0)
+    return;
+  if (n == 1 || !ctx->isMultithreadingEnabled()) {
+    for (size_t i = 0; i < n; ++i)
+      fn(i);
+    return;
   }
-#endif
-  return HeapAsmResourceBlob::allocate(size, kBlobAlignment);
+  llvm::ThreadPoolInterface &pool = ctx->getThreadPool();
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < n;)
+      fn(i);
+  };
+  llvm::ThreadPoolTaskGroup group(pool);
+  size_t helpers = std::min<size_t>(n, pool.getMaxConcurrency()) - 1;
+  for (size_t i = 0; i < helpers; ++i)
+    group.async(work);
+  work();
+  group.wait();
 }
 
 bool isMatmul(Operation *op) {
@@ -209,6 +222,8 @@ struct Candidate {
   // because a default-constructed blob leaves members uninitialized.
   std::optional<AsmResourceBlob> data, scale;
   std::vector<char> zeroPoints;
+  /// Digests of data and scale (coreai/Kernels/Digest.h), their blob names.
+  k::OutputDigests digests;
 };
 
 /// Reads a weight's bytes without copying (except to expand a splat).
@@ -246,24 +261,10 @@ LogicalResult getWeightBytes(Candidate &c, Attribute value) {
   return success();
 }
 
-/// A hash of `bytes` that names a blob after its content, computed over
-/// 1 MiB chunks in parallel (the same value whatever the thread count).
-uint64_t contentHash(MLIRContext *ctx, ArrayRef<char> bytes) {
-  constexpr size_t kChunk = size_t(1) << 20;
-  auto chunk = [&](size_t i) {
-    ArrayRef<char> part = bytes.slice(i * kChunk,
-                                      std::min(kChunk, bytes.size() - i * kChunk));
-    return llvm::xxh3_64bits(llvm::ArrayRef<uint8_t>(
-        reinterpret_cast<const uint8_t *>(part.data()), part.size()));
-  };
-  size_t chunks = (bytes.size() + kChunk - 1) / kChunk;
-  if (chunks <= 1)
-    return chunks ? chunk(0) : llvm::xxh3_64bits(llvm::ArrayRef<uint8_t>());
-  std::vector<uint64_t> hashes(chunks);
-  mlir::parallelFor(ctx, 0, chunks, [&](size_t i) { hashes[i] = chunk(i); });
-  return llvm::xxh3_64bits(llvm::ArrayRef<uint8_t>(
-      reinterpret_cast<const uint8_t *>(hashes.data()),
-      hashes.size() * sizeof(uint64_t)));
+/// The name of a blob holding `bytes`: its content digest, so that names
+/// depend neither on the order of work nor on what ran before.
+std::string blobName(uint64_t digest) {
+  return "resource_" + std::to_string(digest);
 }
 
 /// Decodes `count` packed elements of `bits` width into APInts.
@@ -292,7 +293,8 @@ private:
   void quantize(Candidate &c, bool parallelBlocks);
   void rewrite(Candidate &c);
   ElementsAttr makeElements(ShapedType type, ArrayRef<char> packed,
-                            AsmResourceBlob *blob);
+                            AsmResourceBlob *blob,
+                            std::optional<uint64_t> digest);
 
   QuantizeOptions options;
 };
@@ -381,6 +383,11 @@ void QuantizeWeightsPass::quantize(Candidate &c, bool parallelBlocks) {
   int64_t numBlocks = c.layout.numBlocks();
   c.data = allocateOutputBlob(k::packedDataBytes(params.qtype, numElements));
   c.scale = allocateOutputBlob(k::scaleBytes(params.scaleType, numBlocks));
+  if (!c.data || !c.scale) {
+    c.warnings.push_back("out of memory for its quantized data");
+    c.failed = true;
+    return;
+  }
   c.zeroPoints.assign(k::packedDataBytes(params.qtype, numBlocks), 0);
 
   MLIRContext *ctx = &getContext();
@@ -394,7 +401,7 @@ void QuantizeWeightsPass::quantize(Candidate &c, bool parallelBlocks) {
         body(0, n);
         return;
       }
-      mlir::parallelFor(ctx, 0, chunks, [&](size_t i) {
+      parallelIndices(ctx, chunks, [&](size_t i) {
         body(n * i / chunks, n * (i + 1) / chunks);
       });
     };
@@ -403,7 +410,7 @@ void QuantizeWeightsPass::quantize(Candidate &c, bool parallelBlocks) {
   k::QuantResult result = k::quantize(
       c.weight.data(), c.srcType, c.layout, params,
       c.data->getMutableData().data(), c.scale->getMutableData().data(),
-      c.zeroPoints.data(), parallelFor);
+      c.zeroPoints.data(), parallelFor, &c.digests);
   switch (result.status) {
   case k::Status::Ok:
     return;
@@ -425,16 +432,18 @@ void QuantizeWeightsPass::quantize(Candidate &c, bool parallelBlocks) {
 /// Elements of `type` from `packed` data: a resource blob for large
 /// tensors (named after its content, so that names do not depend on what
 /// ran before in the context), inline values otherwise.
-ElementsAttr QuantizeWeightsPass::makeElements(ShapedType type,
-                                               ArrayRef<char> packed,
-                                               AsmResourceBlob *blob) {
+ElementsAttr
+QuantizeWeightsPass::makeElements(ShapedType type, ArrayRef<char> packed,
+                                  AsmResourceBlob *blob,
+                                  std::optional<uint64_t> digest) {
   MLIRContext *ctx = type.getContext();
   if (type.getNumElements() >= kMinResourceElements) {
     AsmResourceBlob owned = blob ? std::move(*blob)
                                  : HeapAsmResourceBlob::allocateAndCopyWithAlign(
                                        packed, kBlobAlignment);
     ArrayRef<char> bytes = owned.getData();
-    std::string name = "resource_" + std::to_string(contentHash(ctx, bytes));
+    std::string name = blobName(
+        digest ? *digest : k::digest(bytes.data(), bytes.size()));
     auto &manager = DenseResourceElementsHandle::getManagerInterface(ctx);
     if (auto *entry = manager.getBlobManager().lookup(name)) {
       if (entry->getBlob() && entry->getBlob()->getData() == bytes)
@@ -475,9 +484,10 @@ void QuantizeWeightsPass::rewrite(Candidate &c) {
 
   size_t dataBytes = c.data->getData().size();
   size_t scaleBytes = c.scale->getData().size();
-  ElementsAttr dataAttr = makeElements(dataType, c.data->getData(), &*c.data);
+  ElementsAttr dataAttr =
+      makeElements(dataType, c.data->getData(), &*c.data, c.digests.data);
   ElementsAttr scaleAttr =
-      makeElements(scaleType, c.scale->getData(), &*c.scale);
+      makeElements(scaleType, c.scale->getData(), &*c.scale, c.digests.scale);
 
   const k::QuantParams &params = c.params;
   bool splatZeroPoint = k::isSplatZeroPoint(params);
@@ -491,7 +501,7 @@ void QuantizeWeightsPass::rewrite(Candidate &c) {
     else
       zeroAttr = DenseElementsAttr::get(gridDataType, code);
   } else {
-    zeroAttr = makeElements(gridDataType, c.zeroPoints, nullptr);
+    zeroAttr = makeElements(gridDataType, c.zeroPoints, nullptr, std::nullopt);
   }
   auto zeroFloat = APFloat::getZero(cast<FloatType>(weightElt).getFloatSemantics());
   ElementsAttr offset2Attr = DenseElementsAttr::get(offset2Type, zeroFloat);
@@ -538,8 +548,8 @@ void QuantizeWeightsPass::runOnOperation() {
     else
       small.push_back(&c);
   }
-  mlir::parallelForEach(&getContext(), small, [&](Candidate *c) {
-    quantize(*c, /*parallelBlocks=*/false);
+  parallelIndices(&getContext(), small.size(), [&](size_t i) {
+    quantize(*small[i], /*parallelBlocks=*/false);
   });
 
   // Warnings and rewrites in program order.

@@ -1,0 +1,51 @@
+//===- OutputBuffers.h - Reused memory for large output blobs -------------===//
+//
+// Writing a fresh mapping costs a page fault and the zeroing of every page,
+// which for quantized weights is as much time as the quantization itself.
+// Large output buffers therefore come from a process-wide pool of
+// huge-page-backed mappings: a released buffer is kept (up to a cap) for the
+// next one of a similar size, with its pages marked free (MADV_FREE), so
+// the system still reclaims them under memory pressure.
+//
+//===----------------------------------------------------------------------===//
+#ifndef COREAI_SUPPORT_OUTPUTBUFFERS_H
+#define COREAI_SUPPORT_OUTPUTBUFFERS_H
+
+#include <cstddef>
+
+namespace coreai {
+
+class OutputBuffer {
+public:
+  /// A writable buffer of `size` bytes aligned to at least 64 bytes, with
+  /// unspecified contents; data() is null when the memory is not available.
+  /// Small sizes are plain heap memory.
+  static OutputBuffer allocate(size_t size);
+
+  OutputBuffer() = default;
+  OutputBuffer(OutputBuffer &&other) noexcept { *this = static_cast<OutputBuffer &&>(other); }
+  OutputBuffer &operator=(OutputBuffer &&other) noexcept;
+  OutputBuffer(const OutputBuffer &) = delete;
+  OutputBuffer &operator=(const OutputBuffer &) = delete;
+  ~OutputBuffer() { release(); }
+
+  char *data() const { return bytes; }
+  size_t size() const { return length; }
+  /// Gives the memory back (to the pool where it came from it).
+  void release();
+
+private:
+  char *bytes = nullptr;
+  size_t length = 0;
+  void *base = nullptr;  // the mapping or heap block
+  size_t mapped = 0;     // bytes mapped; 0 for heap memory
+};
+
+/// Unmaps every pooled buffer (for tests and memory-conscious callers).
+void releasePooledOutputBuffers();
+/// Bytes currently kept by the pool.
+size_t pooledOutputBufferBytes();
+
+} // namespace coreai
+
+#endif // COREAI_SUPPORT_OUTPUTBUFFERS_H

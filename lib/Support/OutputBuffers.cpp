@@ -1,0 +1,181 @@
+//===- OutputBuffers.cpp - Reused memory for large output blobs -----------===//
+
+#include "coreai/Support/OutputBuffers.h"
+
+#include <cstdlib>
+#include <mutex>
+#include <vector>
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#define COREAI_POOLED_BUFFERS 1
+#endif
+
+namespace coreai {
+namespace {
+
+constexpr size_t kAlignment = 64;
+#if COREAI_POOLED_BUFFERS
+constexpr size_t kHugePage = size_t(2) << 20;
+/// Buffers from this size up are pooled mappings.
+constexpr size_t kPooledMin = size_t(8) << 20;
+/// Bytes of released mappings kept for reuse.
+constexpr size_t kPoolCapacity = size_t(1) << 30;
+
+struct Mapping {
+  void *base;
+  size_t length;
+};
+
+class Pool {
+public:
+  /// A mapping of at least `length` bytes (a multiple of kHugePage): a kept
+  /// one no more than twice as large, else a new one.
+  Mapping take(size_t length) {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      size_t best = kept.size();
+      for (size_t i = 0; i < kept.size(); ++i)
+        if (kept[i].length >= length && kept[i].length <= 2 * length &&
+            (best == kept.size() || kept[i].length < kept[best].length))
+          best = i;
+      if (best != kept.size()) {
+        Mapping m = kept[best];
+        kept.erase(kept.begin() + best);
+        keptBytes -= m.length;
+        return m;
+      }
+    }
+    return map(length);
+  }
+
+  void give(Mapping m) {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (keptBytes + m.length <= kPoolCapacity) {
+        madvise(m.base, m.length, MADV_FREE);
+        kept.push_back(m);
+        keptBytes += m.length;
+        return;
+      }
+    }
+    munmap(m.base, m.length);
+  }
+
+  void clear() {
+    std::vector<Mapping> all;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      all.swap(kept);
+      keptBytes = 0;
+    }
+    for (Mapping m : all)
+      munmap(m.base, m.length);
+  }
+
+  size_t bytes() {
+    std::lock_guard<std::mutex> lock(mutex);
+    return keptBytes;
+  }
+
+private:
+  /// A new mapping aligned to kHugePage, backed by huge pages where the
+  /// system offers them (far fewer page faults on first write).
+  static Mapping map(size_t length) {
+    size_t over = length + kHugePage;
+    void *raw = mmap(nullptr, over, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (raw == MAP_FAILED)
+      return {nullptr, 0};
+    auto start = reinterpret_cast<uintptr_t>(raw);
+    auto aligned = (start + kHugePage - 1) & ~(uintptr_t(kHugePage) - 1);
+    if (aligned > start)
+      munmap(raw, aligned - start);
+    size_t tail = over - (aligned - start) - length;
+    if (tail)
+      munmap(reinterpret_cast<void *>(aligned + length), tail);
+    void *base = reinterpret_cast<void *>(aligned);
+#if defined(MADV_HUGEPAGE)
+    madvise(base, length, MADV_HUGEPAGE);
+#endif
+    return {base, length};
+  }
+
+  std::mutex mutex;
+  std::vector<Mapping> kept;
+  size_t keptBytes = 0;
+};
+
+Pool &pool() {
+  static Pool *p = new Pool; // never destroyed: buffers may outlive statics
+  return *p;
+}
+#endif
+
+} // namespace
+
+OutputBuffer OutputBuffer::allocate(size_t size) {
+  OutputBuffer b;
+  b.length = size;
+#if COREAI_POOLED_BUFFERS
+  if (size >= kPooledMin) {
+    Mapping m = pool().take((size + kHugePage - 1) / kHugePage * kHugePage);
+    if (!m.base)
+      return OutputBuffer();
+    b.base = m.base;
+    b.mapped = m.length;
+    b.bytes = static_cast<char *>(m.base);
+    return b;
+  }
+#endif
+  size_t rounded = (size + kAlignment - 1) / kAlignment * kAlignment;
+  b.base = std::aligned_alloc(kAlignment, rounded ? rounded : kAlignment);
+  if (!b.base)
+    return OutputBuffer();
+  b.bytes = static_cast<char *>(b.base);
+  return b;
+}
+
+OutputBuffer &OutputBuffer::operator=(OutputBuffer &&other) noexcept {
+  if (this != &other) {
+    release();
+    bytes = other.bytes;
+    length = other.length;
+    base = other.base;
+    mapped = other.mapped;
+    other.bytes = nullptr;
+    other.base = nullptr;
+    other.length = other.mapped = 0;
+  }
+  return *this;
+}
+
+void OutputBuffer::release() {
+  if (!base)
+    return;
+#if COREAI_POOLED_BUFFERS
+  if (mapped)
+    pool().give({base, mapped});
+  else
+#endif
+    std::free(base);
+  bytes = nullptr;
+  base = nullptr;
+  length = mapped = 0;
+}
+
+void releasePooledOutputBuffers() {
+#if COREAI_POOLED_BUFFERS
+  pool().clear();
+#endif
+}
+
+size_t pooledOutputBufferBytes() {
+#if COREAI_POOLED_BUFFERS
+  return pool().bytes();
+#else
+  return 0;
+#endif
+}
+
+} // namespace coreai
