@@ -420,3 +420,24 @@ def test_new_ops_carry_the_old_location():
     assert str(again) == text
     assert str(q.copy()) == text
     del index
+
+
+# --------------------------------------------------------------------------- reused memory
+
+@pytest.mark.parametrize("wname", ["f32", "f16"])
+def test_large_outputs_in_reused_memory(wname):
+    """Data blobs of 8 MiB and more live in reused memory (pooled mappings): quantizing one
+    after another in the same process, each result equals the oracle whatever the previous
+    one left in that memory (every byte is written, 4-bit padding included)."""
+    w = _gauss((2048, 4097), WDTYPES[wname], seed=11)   # 8.4M elements, odd rows
+    text = make_program(w, "bmm_x")
+    for cfg in [("int8", "symmetric", "per_channel", None),
+                ("fp8_e5m2", "symmetric", "per_channel", None),
+                ("uint8", "asymmetric", "per_channel", None),
+                ("int8", "symmetric", "per_channel", None)]:
+        dtype, qscheme, gran, sd = cfg
+        out, program = quantize_text(text, dtype, qscheme, gran, scale_dtype=sd)
+        qws = quantized_weights(out)
+        assert len(qws) == 1
+        check_quantized(w, qws[0], dtype, qscheme, gran, sd, 0, 1, label=f"{wname}:{cfg}")
+        del out, program, qws
