@@ -58,30 +58,32 @@ CONFIGS = [
 MLIR_TYPES = {np.dtype(np.float32): "f32", np.dtype(np.float16): "f16"}
 
 
-def build_program_text(weights) -> str:
-    """A graph computing x @ W_i^T for each weight, as Apple's converter prints
-    nn.Linear (constant -> transpose -> broadcasting_batch_matmul)."""
+def write_program_text(weights, path: Path) -> None:
+    """Writes a graph computing x @ W_i^T for each weight, as Apple's converter
+    prints nn.Linear (constant -> transpose -> broadcasting_batch_matmul), one
+    weight's hex at a time (the text is twice the weights' size)."""
     w0 = weights[0]
     out_dim, in_dim = w0.shape
     t = MLIR_TYPES[w0.dtype]
-    lines = ["module {",
-             f"  coreai.graph @main(%arg0: tensor<1x{in_dim}x{t}>) -> tensor<1x{out_dim}x{t}> {{",
-             "    %perm = coreai.constant dense<[1, 0]> : tensor<2xui32>"]
-    x = "%arg0"
-    for i, w in enumerate(weights):
-        lines += [
-            f"    %w{i} = coreai.constant dense_resource<weight_{i}> : tensor<{out_dim}x{in_dim}x{t}>",
-            f"    %t{i} = coreai.transpose %w{i}, %perm : (tensor<{out_dim}x{in_dim}x{t}>, tensor<2xui32>) -> tensor<{in_dim}x{out_dim}x{t}>",
-            f"    %y{i} = coreai.decomposable.broadcasting_batch_matmul {x}, %t{i} : (tensor<1x{in_dim}x{t}>, tensor<{in_dim}x{out_dim}x{t}>) -> tensor<1x{out_dim}x{t}>",
-        ]
-        x = f"%y{i}"
-    lines += [f"    coreai.output {x} : tensor<1x{out_dim}x{t}>", "  }", "}", "", "{-#", "  dialect_resources: {",
-              "    builtin: {"]
-    for i, w in enumerate(weights):
-        sep = "," if i + 1 < len(weights) else ""
-        lines.append(f'      weight_{i}: "0x10000000{w.tobytes().hex().upper()}"{sep}')
-    lines += ["    }", "  }", "#-}", ""]
-    return "\n".join(lines)
+    with open(path, "w") as f:
+        f.write("module {\n"
+                f"  coreai.graph @main(%arg0: tensor<1x{in_dim}x{t}>) -> tensor<1x{out_dim}x{t}> {{\n"
+                "    %perm = coreai.constant dense<[1, 0]> : tensor<2xui32>\n")
+        x = "%arg0"
+        for i, w in enumerate(weights):
+            f.write(
+                f"    %w{i} = coreai.constant dense_resource<weight_{i}> : tensor<{out_dim}x{in_dim}x{t}>\n"
+                f"    %t{i} = coreai.transpose %w{i}, %perm : (tensor<{out_dim}x{in_dim}x{t}>, tensor<2xui32>)"
+                f" -> tensor<{in_dim}x{out_dim}x{t}>\n"
+                f"    %y{i} = coreai.decomposable.broadcasting_batch_matmul {x}, %t{i} : (tensor<1x{in_dim}x{t}>,"
+                f" tensor<{in_dim}x{out_dim}x{t}>) -> tensor<1x{out_dim}x{t}>\n")
+            x = f"%y{i}"
+        f.write(f"    coreai.output {x} : tensor<1x{out_dim}x{t}>\n  }}\n}}\n\n"
+                "{-#\n  dialect_resources: {\n    builtin: {\n")
+        for i, w in enumerate(weights):
+            sep = "," if i + 1 < len(weights) else ""
+            f.write(f'      weight_{i}: "0x10000000{w.tobytes().hex().upper()}"{sep}\n')
+        f.write("    }\n  }\n#-}\n")
 
 
 def median_time(fn, repeat: int) -> float:
@@ -132,15 +134,22 @@ def main() -> int:
         weights = [(rng.standard_normal((args.dim, args.dim), dtype=np.float32) * 0.02).astype(np_type)
                    for _ in range(args.layers)]
         nbytes = sum(w.nbytes for w in weights)
-        program = AIProgram.parse(build_program_text(weights))
-        with tempfile.TemporaryDirectory() as tmp:
-            program.save(Path(tmp) / "p.mlirbc")
-            bytecode = (Path(tmp) / "p.mlirbc").read_bytes()
+        # Memory held at once stays a few times the weights (1B f32 parameters
+        # fit in 24 GB): the program is dropped once its files are written.
+        tmpdir = tempfile.TemporaryDirectory()
+        bc = Path(tmpdir.name) / "in.mlirbc"
+        txt = Path(tmpdir.name) / "in.mlir"
+        write_program_text(weights, txt)
+        program = AIProgram.load(txt)
+        program.save(bc)
+        del program
+        bytecode = bc.read_bytes()
 
         src = np.concatenate([w.reshape(-1).view(np.uint8) for w in weights])
         dst = np.empty_like(src)
         np.copyto(dst, src)
         t_copy = median_time(lambda: np.copyto(dst, src), args.repeat)
+        del src, dst
         print(f"\n== {tname} weights, {nbytes / 1e6:.0f} MB; memcpy (1 thread): {t_copy * 1e3:.1f} ms "
               f"({nbytes / t_copy / 1e9:.1f} GB/s)")
         header = (f"{'configuration':32} {'1st ms':>8} {'pass ms':>9} {'GB/s':>6} {'x memcpy':>9} "
@@ -180,14 +189,11 @@ def main() -> int:
                   f"{t_pass / t_copy:9.2f} {t_oracle * 1e3:16.1f} {t_oracle / t_pass:12.1f} "
                   f"{t_direct * 1e3:16.1f} {t_direct / t_pass:12.1f}")
 
+        del bytecode
         if args.skip_cli:
+            tmpdir.cleanup()
             continue
-        with tempfile.TemporaryDirectory() as tmp:
-            bc = Path(tmp) / "in.mlirbc"
-            txt = Path(tmp) / "in.mlir"
-            program.save(bc)
-            if not args.skip_text:
-                program.save(txt)
+        with tmpdir as tmp:
             text_mb = 0 if args.skip_text else txt.stat().st_size / 1e6
             print(f"\ncommand line ({coreai_opt_bin}); input weights {nbytes / 1e6:.0f} MB, "
                   f"text file {text_mb:.0f} MB")

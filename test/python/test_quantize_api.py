@@ -339,6 +339,9 @@ def _multi_weight_program():
         b.add_weight(_gauss((256, 128), [np.float32, np.float16][i % 2], seed=i),
                      ["bmm_y", "bmm_x", "gather_nd"][i % 3],
                      loc=f"w{i}")
+    # over 1M elements: quantized in parallel blocks, its digest from chunks
+    # hashed by whichever thread finishes them
+    b.add_weight(_gauss((1024, 1152), seed=6), "bmm_x", loc="w.big")
     b.add_weight(_gauss((96, 33), seed=7), "bmm_x", loc="w.bad1")
     b.add_weight(_gauss((33, 96), seed=8), "bmm_x", loc="w.bad2")
     return b.build()
