@@ -53,7 +53,9 @@ public:
     {
       std::lock_guard<std::mutex> lock(mutex);
       if (keptBytes + m.length <= kPoolCapacity) {
+#if defined(MADV_FREE)
         madvise(m.base, m.length, MADV_FREE);
+#endif
         kept.push_back(m);
         keptBytes += m.length;
         return;
