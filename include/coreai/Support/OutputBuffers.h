@@ -23,7 +23,9 @@ public:
   static OutputBuffer allocate(size_t size);
 
   OutputBuffer() = default;
-  OutputBuffer(OutputBuffer &&other) noexcept { *this = static_cast<OutputBuffer &&>(other); }
+  OutputBuffer(OutputBuffer &&other) noexcept {
+    *this = static_cast<OutputBuffer &&>(other);
+  }
   OutputBuffer &operator=(OutputBuffer &&other) noexcept;
   OutputBuffer(const OutputBuffer &) = delete;
   OutputBuffer &operator=(const OutputBuffer &) = delete;
@@ -31,7 +33,7 @@ public:
 
   char *data() const { return bytes; }
   size_t size() const { return length; }
-  /// Gives the memory back (to the pool where it came from it).
+  /// Gives the memory back (to the pool, for pooled buffers).
   void release();
 
 private:

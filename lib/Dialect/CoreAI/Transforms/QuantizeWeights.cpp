@@ -261,8 +261,8 @@ LogicalResult getWeightBytes(Candidate &c, Attribute value) {
   return success();
 }
 
-/// The name of a blob holding `bytes`: its content digest, so that names
-/// depend neither on the order of work nor on what ran before.
+/// The name of a blob whose content has digest `digest` (Digest.h): names
+/// then depend neither on the order of work nor on what ran before.
 std::string blobName(uint64_t digest) {
   return "resource_" + std::to_string(digest);
 }
