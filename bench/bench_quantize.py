@@ -22,7 +22,6 @@ Not part of the tests:  .venv/bin/python bench/bench_quantize.py [--layers 8 --d
 from __future__ import annotations
 
 import argparse
-import copy
 import os
 import re
 import shutil
@@ -95,7 +94,7 @@ def median_time(fn, repeat: int) -> float:
     return statistics.median(times)
 
 
-def run_cli(args, timer: str):
+def run_cli(args):
     """(wall seconds, peak RSS MB) of a command under /usr/bin/time -v."""
     if os.path.exists("/usr/bin/time"):
         start = time.perf_counter()
@@ -203,8 +202,8 @@ def main() -> int:
                 kinds = [("bc", bc, ["--emit-bytecode"])] + ([] if args.skip_text else [("text", txt, [])])
                 for kind, path, extra in kinds:
                     out = Path(tmp) / f"out.{kind}"
-                    wall, rss = run_cli([coreai_opt_bin, f"--quantize-weights={opts}", str(path), "-o", str(out), *extra],
-                                        "")
+                    wall, rss = run_cli([coreai_opt_bin, f"--quantize-weights={opts}", str(path),
+                                         "-o", str(out), *extra])
                     out_mb = out.stat().st_size / 1e6
                     budget = nbytes / 1e6 + out_mb + 100 + (text_mb if kind == "text" else 0)
                     print(f"{name:32} {kind:>6} {wall * 1e3:9.0f} {rss:12.0f} {out_mb:7.0f} {budget:14.0f}")

@@ -18,7 +18,7 @@ static uint64_t chunkHashScalar(const void *bytes, size_t n, uint64_t index) {
   return finishChunkHash(acc, n, index);
 }
 
-static ChunkHashFn chunkHashFor(Isa isa) {
+ChunkHashFn detail::chunkHashForIsa(Isa isa) {
   if (isa == Isa::AVX2 || isa == Isa::AVX512)
     if (ChunkHashFn f = avx2ChunkHash())
       return f;
@@ -27,11 +27,11 @@ static ChunkHashFn chunkHashFor(Isa isa) {
 
 uint64_t chunkHashWithIsa(Isa isa, const void *bytes, size_t n,
                           uint64_t index) {
-  return chunkHashFor(isa)(bytes, n, index);
+  return chunkHashForIsa(isa)(bytes, n, index);
 }
 
 uint64_t chunkHash(const void *bytes, size_t n, uint64_t index) {
-  return chunkHashFor(activeIsa())(bytes, n, index);
+  return chunkHashForIsa(activeIsa())(bytes, n, index);
 }
 
 uint64_t combineChunkHashes(const uint64_t *hashes, size_t count,
@@ -44,14 +44,9 @@ uint64_t combineChunkHashes(const uint64_t *hashes, size_t count,
 
 uint64_t digest(const void *bytes, size_t size,
                 const ParallelFor &parallelFor) {
-  ChunkDigester d((const uint8_t *)bytes, size, chunkHashFor(activeIsa()));
+  ChunkDigester d((const uint8_t *)bytes, size, chunkHashForIsa(activeIsa()));
   return d.finish(parallelFor);
 }
-
-namespace detail {
-ChunkHashFn activeChunkHash() { return chunkHashFor(activeIsa()); }
-ChunkHashFn chunkHashForIsa(Isa isa) { return chunkHashFor(isa); }
-} // namespace detail
 
 } // namespace kernels
 } // namespace coreai

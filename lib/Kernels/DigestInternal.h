@@ -102,9 +102,8 @@ using ChunkHashFn = uint64_t (*)(const void *, size_t, uint64_t);
 /// AVX2 chunk hash (DigestAVX2.cpp), null when not compiled in or not
 /// supported by the CPU.
 ChunkHashFn avx2ChunkHash();
-/// The chunk hash of a path (Digest.cpp), and of the active path.
+/// The chunk hash of a path (Digest.cpp).
 ChunkHashFn chunkHashForIsa(Isa isa);
-ChunkHashFn activeChunkHash();
 
 /// Hashes the chunks of an output blob as parts of it become final, so
 /// that a chunk is hashed right after it was written (while in cache).

@@ -734,19 +734,32 @@ QuantResult quantizeWithIsa(Isa isa, const void *src, SrcType st,
                             void *dataOut, void *scaleOut, void *zeroPointOut,
                             const ParallelFor &parallelFor,
                             OutputDigests *digests) {
+  // Digesters of the two outputs (once the layout is known to be valid).
+  std::unique_ptr<ChunkDigester> dataDigest, scaleDigest;
+  auto makeDigesters = [&] {
+    if (!digests)
+      return;
+    ChunkHashFn hash = chunkHashForIsa(isa);
+    dataDigest = std::make_unique<ChunkDigester>(
+        (const uint8_t *)dataOut,
+        packedDataBytes(p.qtype, layout.numElements()), hash);
+    scaleDigest = std::make_unique<ChunkDigester>(
+        (const uint8_t *)scaleOut, scaleBytes(p.scaleType, layout.numBlocks()),
+        hash);
+  };
+  auto finishDigests = [&] {
+    if (!digests)
+      return;
+    digests->data = dataDigest->finish(parallelFor);
+    digests->scale = scaleDigest->finish(parallelFor);
+  };
+
   if (isa == Isa::Scalar) {
     QuantResult r = quantizeReference(src, st, layout, p, dataOut, scaleOut,
                                       zeroPointOut);
-    if (r.status == Status::Ok && digests) {
-      ChunkHashFn hash = chunkHashForIsa(isa);
-      digests->data =
-          ChunkDigester((const uint8_t *)dataOut,
-                        packedDataBytes(p.qtype, layout.numElements()), hash)
-              .finish(parallelFor);
-      digests->scale =
-          ChunkDigester((const uint8_t *)scaleOut,
-                        scaleBytes(p.scaleType, layout.numBlocks()), hash)
-              .finish(parallelFor);
+    if (r.status == Status::Ok) {
+      makeDigesters();
+      finishDigests();
     }
     return r;
   }
@@ -774,16 +787,9 @@ QuantResult quantizeWithIsa(Isa isa, const void *src, SrcType st,
   std::vector<uint8_t> zpCodes(c.asym ? NB : 0);
   c.zpCodes = zpCodes.data();
 
-  std::unique_ptr<ChunkDigester> dataDigest, scaleDigest;
-  if (digests) {
-    ChunkHashFn hash = chunkHashForIsa(isa);
-    dataDigest = std::make_unique<ChunkDigester>(
-        r.data, packedDataBytes(p.qtype, r.plan.N), hash);
-    scaleDigest = std::make_unique<ChunkDigester>(
-        c.scaleOut, scaleBytes(p.scaleType, NB), hash);
-    r.dataDigest = dataDigest.get();
-    r.scaleDigest = scaleDigest.get();
-  }
+  makeDigesters();
+  r.dataDigest = dataDigest.get();
+  r.scaleDigest = scaleDigest.get();
 
   r.run(parallelFor);
 
@@ -803,10 +809,7 @@ QuantResult quantizeWithIsa(Isa isa, const void *src, SrcType st,
     else
       fillPacked((uint8_t *)zeroPointOut, NB, splatZeroPointCode(p), c.k.bits);
   }
-  if (digests) {
-    digests->data = dataDigest->finish(parallelFor);
-    digests->scale = scaleDigest->finish(parallelFor);
-  }
+  finishDigests();
   return {Status::Ok, -1};
 }
 

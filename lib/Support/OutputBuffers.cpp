@@ -64,22 +64,6 @@ public:
     munmap(m.base, m.length);
   }
 
-  void clear() {
-    std::vector<Mapping> all;
-    {
-      std::lock_guard<std::mutex> lock(mutex);
-      all.swap(kept);
-      keptBytes = 0;
-    }
-    for (Mapping m : all)
-      munmap(m.base, m.length);
-  }
-
-  size_t bytes() {
-    std::lock_guard<std::mutex> lock(mutex);
-    return keptBytes;
-  }
-
 private:
   /// A new mapping aligned to kHugePage, backed by huge pages where the
   /// system offers them (far fewer page faults on first write).
@@ -164,20 +148,6 @@ void OutputBuffer::release() {
   bytes = nullptr;
   base = nullptr;
   length = mapped = 0;
-}
-
-void releasePooledOutputBuffers() {
-#if COREAI_POOLED_BUFFERS
-  pool().clear();
-#endif
-}
-
-size_t pooledOutputBufferBytes() {
-#if COREAI_POOLED_BUFFERS
-  return pool().bytes();
-#else
-  return 0;
-#endif
 }
 
 } // namespace coreai

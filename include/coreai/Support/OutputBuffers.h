@@ -43,11 +43,6 @@ private:
   size_t mapped = 0;     // bytes mapped; 0 for heap memory
 };
 
-/// Unmaps every pooled buffer (for tests and memory-conscious callers).
-void releasePooledOutputBuffers();
-/// Bytes currently kept by the pool.
-size_t pooledOutputBufferBytes();
-
 } // namespace coreai
 
 #endif // COREAI_SUPPORT_OUTPUTBUFFERS_H
