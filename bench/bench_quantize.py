@@ -5,7 +5,8 @@ dense_resource blobs, then measures in one run, per configuration and weight
 type (f32, f16):
   - our pass in-process on a freshly parsed program: the first (warm-up) run, whose
     output memory is fresh ("1st ms"), and the median of --repeat further runs
-    ("pass ms", from which GB/s and the ratios are computed),
+    ("pass ms", from which GB/s and the ratios are computed; "faults": the most
+    minor page faults one of those runs took),
   - the same math in plain numpy, two ways (one run each, skipped by --skip-numpy):
     "numpy oracle" = the test oracle test/python/quant_reference.py (converts the weights
     to float32 once up front, optimized), and "numpy direct" = bench/numpy_direct.py, a
@@ -24,6 +25,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -151,23 +153,29 @@ def main() -> int:
         del src, dst
         print(f"\n== {tname} weights, {nbytes / 1e6:.0f} MB; memcpy (1 thread): {t_copy * 1e3:.1f} ms "
               f"({nbytes / t_copy / 1e9:.1f} GB/s)")
-        header = (f"{'configuration':32} {'1st ms':>8} {'pass ms':>9} {'GB/s':>6} {'x memcpy':>9} "
-                  f"{'numpy oracle ms':>16} {'oracle/pass':>12} {'numpy direct ms':>16} {'direct/pass':>12}")
+        header = (f"{'configuration':32} {'1st ms':>8} {'pass ms':>9} {'faults':>7} {'GB/s':>6} "
+                  f"{'x memcpy':>9} {'numpy oracle ms':>16} {'oracle/pass':>12} {'numpy direct ms':>16} {'direct/pass':>12}")
         print(header)
         print("-" * len(header))
         for name, options, ref_args in CONFIGS:
             pipeline_opts = " ".join(f"{k.replace('_', '-')}={v}" for k, v in options.items())
             pipeline = f"builtin.module(quantize-weights{{{pipeline_opts}}})"
 
+            faults = []
+
             def run_pass():
                 # A fresh context each time, as a user quantizing a loaded model has.
                 target = AIProgram.parse(bytecode)
+                minflt = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
                 start = time.perf_counter()
                 target.run_pipeline(pipeline)
-                return time.perf_counter() - start
+                elapsed = time.perf_counter() - start
+                faults.append(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - minflt)
+                return elapsed
 
             t_first = run_pass()  # warm-up: fresh output memory; reported, not in the median
             t_pass = statistics.median(run_pass() for _ in range(args.repeat))
+            max_faults = max(faults[1:])
             if args.skip_numpy:
                 t_oracle = t_direct = float("nan")
             else:
@@ -184,7 +192,7 @@ def main() -> int:
 
                 t_oracle = median_time(run_oracle, 1)
                 t_direct = median_time(run_direct, 1)
-            print(f"{name:32} {t_first * 1e3:8.1f} {t_pass * 1e3:9.1f} {nbytes / t_pass / 1e9:6.2f} "
+            print(f"{name:32} {t_first * 1e3:8.1f} {t_pass * 1e3:9.1f} {max_faults:7d} {nbytes / t_pass / 1e9:6.2f} "
                   f"{t_pass / t_copy:9.2f} {t_oracle * 1e3:16.1f} {t_oracle / t_pass:12.1f} "
                   f"{t_direct * 1e3:16.1f} {t_direct / t_pass:12.1f}")
 
