@@ -290,12 +290,14 @@ class AIProgram:
             diags = _format_mlir_error(e, "<program>")
             raise VerificationError("program does not verify:\n" + "\n".join(diags), diags) from None
 
-    def run_pipeline(self, pipeline: str) -> None:
-        """Runs a pass pipeline (``builtin.module(...)``) in place."""
+    def run_pipeline(self, pipeline: str, *, log_warnings: bool = True) -> List[str]:
+        """Runs a pass pipeline (``builtin.module(...)``) in place. Returns
+        its warnings, which also go to the ``coreai_opt.coreai_utils``
+        logger as they come unless ``log_warnings`` is False."""
         from .coreai_utils._diagnostics import capture_diagnostics
 
         _coreai.register_passes()
-        with capture_diagnostics(self.context) as captured:
+        with capture_diagnostics(self.context, log_warnings) as captured:
             try:
                 pm = PassManager.parse(pipeline, context=self.context)
                 pm.run(self._module.operation)
@@ -305,6 +307,7 @@ class AIProgram:
             except ValueError as e:
                 raise CoreAIError(str(e)) from None
         captured.raise_errors()
+        return captured.warnings
 
     def optimize(self) -> None:
         """Canonicalizes, CSEs and drops dead constants. Graphs referenced

@@ -10,7 +10,9 @@
 #include "coreai/Dialect/CoreAI/IR/CoreAIOps.h"
 #include "coreai/Dialect/CoreAI/Transforms/Passes.h"
 #include "coreai/Dialect/CoreAI/Transforms/QuantizeOptions.h"
+#include "coreai/Interop/ModuleMirror.h"
 #include "coreai/Support/InputChecks.h"
+#include "coreai/Support/OutputBuffers.h"
 
 #include "mlir-c/Bindings/Python/Interop.h"
 #include "mlir/CAPI/IR.h"
@@ -22,8 +24,12 @@
 #include "llvm/Support/MemoryBuffer.h"
 
 #include <nanobind/nanobind.h>
+#include <nanobind/ndarray.h>
 #include <nanobind/stl/optional.h>
 #include <nanobind/stl/string.h>
+#include <nanobind/stl/unique_ptr.h>
+
+#include <memory>
 
 namespace nb = nanobind;
 using namespace mlir;
@@ -103,6 +109,104 @@ std::optional<std::string> validateQuantizeOptions(
   return std::nullopt;
 }
 
+/// A 1-D uint8 numpy array over `size` bytes at `data`, keeping `owner`
+/// (a shared_ptr) alive as long as the array lives.
+template <typename Owner>
+nb::object byteArray(const char *data, size_t size,
+                     std::shared_ptr<Owner> owner, bool writable) {
+  auto *keep = new std::shared_ptr<Owner>(std::move(owner));
+  nb::capsule base(keep, [](void *p) noexcept {
+    delete static_cast<std::shared_ptr<Owner> *>(p);
+  });
+  size_t shape[1] = {size};
+  auto *bytes = reinterpret_cast<uint8_t *>(const_cast<char *>(data));
+  if (writable)
+    return nb::cast(nb::ndarray<nb::numpy, uint8_t, nb::ndim<1>>(
+        bytes, 1, shape, base));
+  return nb::cast(nb::ndarray<nb::numpy, const uint8_t, nb::ndim<1>>(
+      bytes, 1, shape, base));
+}
+
+/// A foreign program's mirror (coreai/Interop/ModuleMirror.h), holding the
+/// mlir.ir.Module that owns the mirrored IR.
+class Mirror {
+public:
+  Mirror(nb::handle pyContext, nb::bytes bytecode) {
+    std::string error;
+    mirror = coreai::interop::ModuleMirror::import(
+        toContext(pyContext), StringRef(bytecode.c_str(), bytecode.size()),
+        error);
+    if (!mirror)
+      throw nb::value_error(error.c_str());
+    ModuleOp op = mirror->release();
+    nb::object capsule = nb::steal(mlirPythonModuleToCapsule(wrap(op)));
+    module = nb::module_::import_("mlir.ir").attr("Module").attr(
+        "_CAPICreate")(capsule);
+  }
+
+  nb::object getModule() const { return module; }
+  size_t numConstants() const { return mirror->getNumConstants(); }
+
+  nb::object weightBuffer(size_t index) {
+    std::string error;
+    std::shared_ptr<coreai::OutputBuffer> buffer =
+        mirror->weightBuffer(index, error);
+    if (!buffer)
+      throw nb::value_error(error.c_str());
+    return byteArray(buffer->data(), buffer->size(), buffer,
+                     /*writable=*/true);
+  }
+
+  void attachWeight(size_t index, const std::string &key) {
+    std::string error;
+    if (failed(mirror->attachWeight(index, key, error)))
+      throw nb::value_error(error.c_str());
+  }
+
+  /// [(constant, [operation], value or None)], each operation a tuple
+  /// (name, [result type], [(attribute, text)],
+  ///  [(attribute, key, type, alignment, bytes as a uint8 array)],
+  ///  [(operation, result)]).
+  nb::list replacements() {
+    std::string error;
+    auto collected = mirror->collectReplacements(error);
+    if (failed(collected))
+      throw nb::value_error(error.c_str());
+    nb::list out;
+    for (const coreai::interop::Replacement &r : *collected) {
+      nb::list operations;
+      for (const coreai::interop::NewOperation &op : r.operations) {
+        nb::list types, attributes, blobs, operands;
+        for (const std::string &type : op.resultTypes)
+          types.append(type);
+        for (const auto &[name, text] : op.attributes)
+          attributes.append(nb::make_tuple(name, text));
+        for (const auto &blob : op.blobs) {
+          ArrayRef<char> data = blob.blob->getData();
+          blobs.append(nb::make_tuple(
+              blob.attribute, blob.key, blob.type,
+              blob.blob->getDataAlignment(),
+              byteArray(data.data(), data.size(), blob.blob,
+                        /*writable=*/false)));
+        }
+        for (const auto &[index, result] : op.operands)
+          operands.append(nb::make_tuple(index, result));
+        operations.append(
+            nb::make_tuple(op.name, types, attributes, blobs, operands));
+      }
+      nb::object value = nb::none();
+      if (r.value)
+        value = nb::make_tuple(r.value->first, r.value->second);
+      out.append(nb::make_tuple(r.constant, operations, value));
+    }
+    return out;
+  }
+
+private:
+  std::unique_ptr<coreai::interop::ModuleMirror> mirror;
+  nb::object module;
+};
+
 } // namespace
 
 NB_MODULE(_coreai, m) {
@@ -110,6 +214,29 @@ NB_MODULE(_coreai, m) {
   m.def("register_dialects", &registerDialects, nb::arg("context"),
         "Loads the coreai dialect into an mlir.ir.Context and allows "
         "unregistered dialects.");
+  nb::class_<Mirror>(m, "Mirror",
+                     "A foreign program's mirror in one of our contexts: "
+                     "weights attached, transformed, replacements read "
+                     "back.")
+      .def(nb::init<nb::handle, nb::bytes>(), nb::arg("context"),
+           nb::arg("bytecode"),
+           "Reads the program (weights replaced by placeholders) and tags "
+           "its operations.")
+      .def_prop_ro("module", &Mirror::getModule,
+                   "The mirrored program (mlir.ir.Module).")
+      .def_prop_ro("num_constants", &Mirror::numConstants,
+                   "How many coreai.constant operations it holds.")
+      .def("weight_buffer", &Mirror::weightBuffer, nb::arg("index"),
+           "A writable uint8 array for the bytes of constant `index` "
+           "(longer than them: write them from the start).")
+      .def("attach_weight", &Mirror::attachWeight, nb::arg("index"),
+           nb::arg("key"),
+           "Makes the filled buffer (or the blob already attached as `key`) "
+           "constant `index`'s value; ValueError if the bytes written do not "
+           "match its type.")
+      .def("replacements", &Mirror::replacements,
+           "What replaced each erased constant (see ModuleMirror.h); "
+           "ValueError for changes that are not such replacements.");
   m.def(
       "register_passes", []() { coreai::registerCoreAIPasses(); },
       "Registers the coreai passes (quantize-weights) for pipeline strings.");

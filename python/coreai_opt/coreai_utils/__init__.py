@@ -102,12 +102,24 @@ def quantize_weights(
     if message:
         raise ValueError(message)
 
-    from ._interop import from_external, to_external
+    pipeline = _pipeline(dtype_value, qscheme_value, granularity_value, block_size,
+                         weight_num_threshold, scale_value)
+    return _transform(coreai_program, pipeline, in_place)
 
-    program, external = from_external(coreai_program)
-    target = program if (in_place or external is not None) else copy.deepcopy(program)
-    target.run_pipeline(_pipeline(dtype_value, qscheme_value, granularity_value,
-                                  block_size, weight_num_threshold, scale_value))
-    if external is not None:
-        return to_external(target, external, in_place)
-    return target
+
+def _transform(coreai_program, pipeline: str, in_place: bool):
+    """Runs ``pipeline`` on our AIProgram (a copy unless ``in_place``) or on
+    Apple's (through ``_interop``); returns the same kind."""
+    from ._interop import is_external, transform_external
+
+    if isinstance(coreai_program, AIProgram):
+        target = coreai_program if in_place else copy.deepcopy(coreai_program)
+        target.run_pipeline(pipeline)
+        return target
+    if is_external(coreai_program):
+        return transform_external(
+            coreai_program, lambda program: program.run_pipeline(pipeline, log_warnings=False),
+            in_place)
+    raise TypeError(
+        "coreai_program must be a coreai_opt.AIProgram or a coreai.authoring.AIProgram, "
+        f"got {type(coreai_program).__name__}")

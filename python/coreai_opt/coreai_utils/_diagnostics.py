@@ -31,9 +31,11 @@ def _format(diag) -> str:
 
 
 @contextlib.contextmanager
-def capture_diagnostics(context: ir.Context) -> Iterator[CapturedDiagnostics]:
-    """Warnings go to the ``coreai_opt.coreai_utils`` logger as they come;
-    errors are collected for the caller to raise."""
+def capture_diagnostics(context: ir.Context,
+                        log_warnings: bool = True) -> Iterator[CapturedDiagnostics]:
+    """Warnings are collected and (unless ``log_warnings`` is False) go to
+    the ``coreai_opt.coreai_utils`` logger as they come; errors are collected
+    for the caller to raise."""
     captured = CapturedDiagnostics()
 
     def handler(diag) -> bool:
@@ -42,7 +44,8 @@ def capture_diagnostics(context: ir.Context) -> Iterator[CapturedDiagnostics]:
             captured.errors.append(text)
         elif diag.severity == ir.DiagnosticSeverity.WARNING:
             captured.warnings.append(text)
-            logger.warning(text)
+            if log_warnings:
+                logger.warning(text)
         else:
             logger.info(text)
         return True

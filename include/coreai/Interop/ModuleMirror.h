@@ -1,0 +1,143 @@
+//===- ModuleMirror.h - Transform a foreign module through a mirror -------===//
+//
+// Apple's `coreai` package holds its programs in its own build of MLIR, whose
+// objects this library cannot touch. A transformation of such a program runs
+// on a *mirror*: the program's bytecode, written by Apple's MLIR with every
+// dense_resource weight replaced by a small placeholder, read into one of our
+// contexts. The weights' bytes are copied into buffers handed out here and
+// attached to the mirror's constants; then the transformation (a pass
+// pipeline) runs on the mirror, and the changes it made are read back as
+// replacements of constants, to be applied to the original program.
+//
+// Every operation of the mirror carries its pre-order index (kOpIndexAttr),
+// so that after the transformation the surviving operations are recognized
+// and the new ones stand out. What can be read back is exactly what the
+// weight transforms do: a constant replaced by new operations that carry its
+// location, its uses redirected to one of their results. Anything else is
+// reported as an error, and the caller takes another route.
+//
+//===----------------------------------------------------------------------===//
+#ifndef COREAI_INTEROP_MODULEMIRROR_H
+#define COREAI_INTEROP_MODULEMIRROR_H
+
+#include "coreai/Dialect/CoreAI/IR/CoreAIOps.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace coreai {
+class OutputBuffer;
+
+namespace interop {
+
+/// The discardable attribute holding a mirror operation's pre-order index.
+inline constexpr const char *kOpIndexAttr = "coreai_opt.mirror_index";
+
+/// A result of one of the new operations of a replacement:
+/// (index in Replacement::operations, result number).
+using NewValue = std::pair<size_t, unsigned>;
+
+/// An operation created by the transformation, described so that it can be
+/// rebuilt in another MLIR: names and printed types and attributes, and the
+/// blobs of its dense_resource attributes.
+struct NewOperation {
+  std::string name;
+  std::vector<std::string> resultTypes;
+  /// Attributes other than blob-backed dense_resource ones, printed.
+  std::vector<std::pair<std::string, std::string>> attributes;
+  struct Blob {
+    std::string attribute; ///< the attribute's name
+    std::string key;       ///< the resource's name
+    std::string type;      ///< the attribute's shaped type, printed
+    std::shared_ptr<mlir::AsmResourceBlob> blob;
+  };
+  std::vector<Blob> blobs;
+  std::vector<NewValue> operands;
+};
+
+/// What replaced one constant of the original program.
+struct Replacement {
+  /// The constant's index among the program's coreai.constant operations,
+  /// in pre-order.
+  size_t constant = 0;
+  /// New operations, in program order, to insert where the constant was.
+  std::vector<NewOperation> operations;
+  /// The value that took the constant's uses (none if it had no uses).
+  std::optional<NewValue> value;
+};
+
+class ModuleMirror {
+public:
+  /// Reads `bytecode` (or text) into `context` without verifying it (the
+  /// weights are not attached yet) and tags every operation. Null with
+  /// `error` set on failure.
+  static std::unique_ptr<ModuleMirror>
+  import(mlir::MLIRContext *context, llvm::StringRef bytecode,
+         std::string &error);
+
+  ~ModuleMirror();
+
+  /// Hands the module over to the caller, who must keep it alive while the
+  /// mirror is used.
+  mlir::ModuleOp release() { return module.release(); }
+  mlir::ModuleOp getModule() { return moduleOp; }
+
+  size_t getNumConstants() const { return constants.size(); }
+
+  /// A buffer for the bytes of constant `index` (as many as its type needs
+  /// in a blob, see coreai::getPackedBlobSize), to be filled by the caller
+  /// and then attached. The buffer is larger than that and guarded, so that
+  /// attachWeight can tell when the caller wrote fewer or more bytes.
+  /// Null with `error` set when the constant's type has no blob layout.
+  std::shared_ptr<OutputBuffer> weightBuffer(size_t index, std::string &error);
+
+  /// Makes the filled buffer of constant `index` its value, a dense_resource
+  /// named `key`. A later constant attached with the same key shares the
+  /// blob (and needs no buffer). Fails when the bytes written do not match
+  /// the type's size.
+  mlir::LogicalResult attachWeight(size_t index, llvm::StringRef key,
+                                   std::string &error);
+
+  /// After the transformation: the replacement of every constant that is
+  /// gone, in constant order. The blobs move out of the mirror.
+  mlir::FailureOr<std::vector<Replacement>>
+  collectReplacements(std::string &error);
+
+private:
+  ModuleMirror() = default;
+
+  struct Use {
+    int64_t owner;    ///< pre-order index of the using operation
+    unsigned operand; ///< operand number
+  };
+  struct Constant {
+    int64_t opIndex;
+    /// The operation; valid until the transformation runs.
+    coreai::ConstantOp op;
+    mlir::Location loc;
+    std::vector<Use> uses;
+    std::shared_ptr<OutputBuffer> pending;
+    size_t size = 0;
+  };
+
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+  mlir::ModuleOp moduleOp;
+  std::vector<Constant> constants;
+  /// Attribute dictionaries of all operations (tag included) before the
+  /// transformation: at import, and of constants once their weight is
+  /// attached. They tell whether the transformation changed a surviving
+  /// operation.
+  std::vector<mlir::DictionaryAttr> attributes;
+};
+
+} // namespace interop
+} // namespace coreai
+
+#endif // COREAI_INTEROP_MODULEMIRROR_H
