@@ -3,15 +3,20 @@
 #include "coreai/Interop/ModuleMirror.h"
 
 #include "coreai/Dialect/CoreAI/IR/CoreAIOps.h"
+#include "coreai/Dialect/CoreAI/Transforms/Passes.h"
 #include "coreai/Support/OutputBuffers.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinDialect.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Verifier.h"
 #include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstring>
@@ -46,42 +51,76 @@ std::optional<int64_t> opIndex(Operation *op) {
   return std::nullopt;
 }
 
+/// The threads of all mirrors: made once, never destroyed (a context may
+/// outlive static destructors when Python exits).
+llvm::ThreadPoolInterface &sharedThreadPool() {
+  static llvm::ThreadPoolInterface *pool = new llvm::DefaultThreadPool();
+  return *pool;
+}
+
+std::string formatDiagnostic(Diagnostic &diag) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << diag.getLocation() << ": " << diag;
+  for (Diagnostic &note : diag.getNotes())
+    os << "\n  " << note.getLocation() << ": note: " << note;
+  return text;
+}
+
+/// Collects the diagnostics of `context` while it lives.
+class DiagnosticCollector : public ScopedDiagnosticHandler {
+public:
+  DiagnosticCollector(MLIRContext *context,
+                      std::vector<DiagnosticText> &diagnostics)
+      : ScopedDiagnosticHandler(context, [&diagnostics](Diagnostic &diag) {
+          diagnostics.push_back({diag.getSeverity(), formatDiagnostic(diag)});
+          return success();
+        }) {}
+};
+
 } // namespace
 
 ModuleMirror::~ModuleMirror() = default;
 
-std::unique_ptr<ModuleMirror> ModuleMirror::import(MLIRContext *context,
-                                                   StringRef bytecode,
+std::unique_ptr<ModuleMirror> ModuleMirror::import(StringRef bytecode,
                                                    std::string &error) {
   std::unique_ptr<ModuleMirror> mirror(new ModuleMirror());
-  std::string diagnostics;
+  DialectRegistry registry;
+  registerCoreAIDialects(registry);
+  mirror->context = std::make_unique<MLIRContext>(
+      registry, MLIRContext::Threading::DISABLED);
+  MLIRContext *context = mirror->context.get();
+  context->setThreadPool(sharedThreadPool());
+  context->loadDialect<CoreAIDialect>();
+  // Foreign ops, attributes and types (param, udml, ...) are kept as is.
+  context->allowUnregisteredDialects(true);
+
+  std::vector<DiagnosticText> diagnostics;
   {
-    ScopedDiagnosticHandler handler(context, [&](Diagnostic &diag) {
-      llvm::raw_string_ostream os(diagnostics);
-      os << diag.getLocation() << ": " << diag << "\n";
-      return success();
-    });
+    DiagnosticCollector collector(context, diagnostics);
     ParserConfig config(context, /*verifyAfterParse=*/false);
     mirror->module = parseSourceString<ModuleOp>(bytecode, config, "mirror");
   }
   if (!mirror->module) {
-    error = "cannot read the program's bytecode: " + diagnostics;
+    error = "cannot read the program's bytecode:";
+    for (const DiagnosticText &diag : diagnostics)
+      error += "\n" + diag.text;
     return nullptr;
   }
-  mirror->moduleOp = *mirror->module;
+  ModuleOp moduleOp = *mirror->module;
 
   // Tag every operation with its pre-order index and remember the constants
   // with their uses.
   Builder builder(context);
   int64_t next = 0;
-  mirror->moduleOp->walk<WalkOrder::PreOrder>([&](Operation *op) {
-    if (op == mirror->moduleOp.getOperation())
+  moduleOp->walk<WalkOrder::PreOrder>([&](Operation *op) {
+    if (op == moduleOp.getOperation())
       return;
     op->setDiscardableAttr(kOpIndexAttr, builder.getI64IntegerAttr(next++));
   });
   mirror->attributes.reserve(next);
-  mirror->moduleOp->walk<WalkOrder::PreOrder>([&](Operation *op) {
-    if (op == mirror->moduleOp.getOperation())
+  moduleOp->walk<WalkOrder::PreOrder>([&](Operation *op) {
+    if (op == moduleOp.getOperation())
       return;
     mirror->attributes.push_back(op->getAttrDictionary());
     auto constantOp = dyn_cast<ConstantOp>(op);
@@ -186,8 +225,33 @@ LogicalResult ModuleMirror::attachWeight(size_t index, StringRef key,
   return success();
 }
 
+LogicalResult ModuleMirror::verify(std::vector<DiagnosticText> &diagnostics) {
+  DiagnosticCollector collector(context.get(), diagnostics);
+  return mlir::verify(*module);
+}
+
+LogicalResult ModuleMirror::run(StringRef pipeline,
+                                std::vector<DiagnosticText> &diagnostics) {
+  static const bool registered = (registerCoreAIPasses(), true);
+  (void)registered;
+  DiagnosticCollector collector(context.get(), diagnostics);
+  // The pipeline names its anchor (`builtin.module(...)`), as in Python's
+  // PassManager.parse.
+  std::string parseError;
+  llvm::raw_string_ostream os(parseError);
+  FailureOr<OpPassManager> parsed = parsePassPipeline(pipeline, os);
+  if (failed(parsed)) {
+    diagnostics.push_back({DiagnosticSeverity::Error, parseError});
+    return failure();
+  }
+  PassManager pm(context.get(), parsed->getOpAnchorName());
+  static_cast<OpPassManager &>(pm) = std::move(*parsed);
+  return pm.run(*module);
+}
+
 FailureOr<std::vector<Replacement>>
 ModuleMirror::collectReplacements(std::string &error) {
+  ModuleOp moduleOp = *module;
   // The surviving operations by index; new ones (untagged) in order.
   llvm::DenseMap<int64_t, Operation *> survivors;
   SmallVector<Operation *> created;

@@ -3,10 +3,10 @@
 // Apple's `coreai` package holds its programs in its own build of MLIR, whose
 // objects this library cannot touch. A transformation of such a program runs
 // on a *mirror*: the program's bytecode, written by Apple's MLIR with every
-// dense_resource weight replaced by a small placeholder, read into one of our
-// contexts. The weights' bytes are copied into buffers handed out here and
-// attached to the mirror's constants; then the transformation (a pass
-// pipeline) runs on the mirror, and the changes it made are read back as
+// dense_resource weight replaced by a small placeholder, read into a context
+// of the mirror's own. The weights' bytes are copied into buffers handed out
+// here and attached to the mirror's constants; then the transformation (a
+// pass pipeline) runs on the mirror, and the changes it made are read back as
 // replacements of constants, to be applied to the original program.
 //
 // Every operation of the mirror carries its pre-order index (kOpIndexAttr),
@@ -23,6 +23,7 @@
 #include "coreai/Dialect/CoreAI/IR/CoreAIOps.h"
 
 #include "mlir/IR/AsmState.h"
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 
@@ -73,21 +74,26 @@ struct Replacement {
   std::optional<NewValue> value;
 };
 
+/// A diagnostic as text: "<location>: <message>", each note on a line of
+/// its own ("  <location>: note: <message>").
+struct DiagnosticText {
+  mlir::DiagnosticSeverity severity;
+  std::string text;
+};
+
 class ModuleMirror {
 public:
-  /// Reads `bytecode` (or text) into `context` without verifying it (the
-  /// weights are not attached yet) and tags every operation. Null with
-  /// `error` set on failure.
-  static std::unique_ptr<ModuleMirror>
-  import(mlir::MLIRContext *context, llvm::StringRef bytecode,
-         std::string &error);
+  /// Reads `bytecode` (or text) into a new context (the coreai dialects
+  /// loaded, unregistered dialects allowed, parallel work on a thread pool
+  /// shared by all mirrors) without verifying it, as the weights are not
+  /// attached yet, and tags every operation. Null with `error` set on
+  /// failure.
+  static std::unique_ptr<ModuleMirror> import(llvm::StringRef bytecode,
+                                              std::string &error);
 
   ~ModuleMirror();
 
-  /// Hands the module over to the caller, who must keep it alive while the
-  /// mirror is used.
-  mlir::ModuleOp release() { return module.release(); }
-  mlir::ModuleOp getModule() { return moduleOp; }
+  mlir::ModuleOp getModule() { return *module; }
 
   size_t getNumConstants() const { return constants.size(); }
 
@@ -104,6 +110,15 @@ public:
   /// the type's size.
   mlir::LogicalResult attachWeight(size_t index, llvm::StringRef key,
                                    std::string &error);
+
+  /// Verifies the mirror (once the weights are attached); the diagnostics
+  /// go to `diagnostics`.
+  mlir::LogicalResult verify(std::vector<DiagnosticText> &diagnostics);
+
+  /// Runs a pass pipeline (`builtin.module(...)`) on the mirror; the
+  /// diagnostics, in the order they came, go to `diagnostics`.
+  mlir::LogicalResult run(llvm::StringRef pipeline,
+                          std::vector<DiagnosticText> &diagnostics);
 
   /// After the transformation: the replacement of every constant that is
   /// gone, in constant order. The blobs move out of the mirror.
@@ -127,8 +142,9 @@ private:
     size_t size = 0;
   };
 
+  /// The context, then the module in it (destroyed in reverse order).
+  std::unique_ptr<mlir::MLIRContext> context;
   mlir::OwningOpRef<mlir::ModuleOp> module;
-  mlir::ModuleOp moduleOp;
   std::vector<Constant> constants;
   /// Attribute dictionaries of all operations (tag included) before the
   /// transformation: at import, and of constants once their weight is

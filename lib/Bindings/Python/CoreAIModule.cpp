@@ -127,24 +127,42 @@ nb::object byteArray(const char *data, size_t size,
       bytes, 1, shape, base));
 }
 
-/// A foreign program's mirror (coreai/Interop/ModuleMirror.h), holding the
-/// mlir.ir.Module that owns the mirrored IR.
+/// The diagnostics as [(severity, text)], severity "error", "warning",
+/// "note" or "remark".
+nb::list diagnosticList(
+    const std::vector<coreai::interop::DiagnosticText> &diagnostics) {
+  nb::list out;
+  for (const auto &diag : diagnostics) {
+    const char *severity = "remark";
+    switch (diag.severity) {
+    case DiagnosticSeverity::Error:
+      severity = "error";
+      break;
+    case DiagnosticSeverity::Warning:
+      severity = "warning";
+      break;
+    case DiagnosticSeverity::Note:
+      severity = "note";
+      break;
+    case DiagnosticSeverity::Remark:
+      break;
+    }
+    out.append(nb::make_tuple(severity, diag.text));
+  }
+  return out;
+}
+
+/// A foreign program's mirror (coreai/Interop/ModuleMirror.h).
 class Mirror {
 public:
-  Mirror(nb::handle pyContext, nb::bytes bytecode) {
+  explicit Mirror(nb::bytes bytecode) {
     std::string error;
     mirror = coreai::interop::ModuleMirror::import(
-        toContext(pyContext), StringRef(bytecode.c_str(), bytecode.size()),
-        error);
+        StringRef(bytecode.c_str(), bytecode.size()), error);
     if (!mirror)
       throw nb::value_error(error.c_str());
-    ModuleOp op = mirror->release();
-    nb::object capsule = nb::steal(mlirPythonModuleToCapsule(wrap(op)));
-    module = nb::module_::import_("mlir.ir").attr("Module").attr(
-        "_CAPICreate")(capsule);
   }
 
-  nb::object getModule() const { return module; }
   size_t numConstants() const { return mirror->getNumConstants(); }
 
   nb::object weightBuffer(size_t index) {
@@ -161,6 +179,22 @@ public:
     std::string error;
     if (failed(mirror->attachWeight(index, key, error)))
       throw nb::value_error(error.c_str());
+  }
+
+  nb::tuple verify() {
+    std::vector<coreai::interop::DiagnosticText> diagnostics;
+    bool ok = succeeded(mirror->verify(diagnostics));
+    return nb::make_tuple(ok, diagnosticList(diagnostics));
+  }
+
+  nb::tuple run(const std::string &pipeline) {
+    std::vector<coreai::interop::DiagnosticText> diagnostics;
+    bool ok;
+    {
+      nb::gil_scoped_release release;
+      ok = succeeded(mirror->run(pipeline, diagnostics));
+    }
+    return nb::make_tuple(ok, diagnosticList(diagnostics));
   }
 
   /// [(constant, [operation], value or None)], each operation a tuple
@@ -204,7 +238,6 @@ public:
 
 private:
   std::unique_ptr<coreai::interop::ModuleMirror> mirror;
-  nb::object module;
 };
 
 } // namespace
@@ -218,12 +251,9 @@ NB_MODULE(_coreai, m) {
                      "A foreign program's mirror in one of our contexts: "
                      "weights attached, transformed, replacements read "
                      "back.")
-      .def(nb::init<nb::handle, nb::bytes>(), nb::arg("context"),
-           nb::arg("bytecode"),
-           "Reads the program (weights replaced by placeholders) and tags "
-           "its operations.")
-      .def_prop_ro("module", &Mirror::getModule,
-                   "The mirrored program (mlir.ir.Module).")
+      .def(nb::init<nb::bytes>(), nb::arg("bytecode"),
+           "Reads the program (weights replaced by placeholders) into a "
+           "context of its own and tags its operations.")
       .def_prop_ro("num_constants", &Mirror::numConstants,
                    "How many coreai.constant operations it holds.")
       .def("weight_buffer", &Mirror::weightBuffer, nb::arg("index"),
@@ -234,6 +264,11 @@ NB_MODULE(_coreai, m) {
            "Makes the filled buffer (or the blob already attached as `key`) "
            "constant `index`'s value; ValueError if the bytes written do not "
            "match its type.")
+      .def("verify", &Mirror::verify,
+           "(ok, [(severity, text)]): verifies the mirror.")
+      .def("run", &Mirror::run, nb::arg("pipeline"),
+           "(ok, [(severity, text)]): runs a pass pipeline on the mirror "
+           "(the GIL released).")
       .def("replacements", &Mirror::replacements,
            "What replaced each erased constant (see ModuleMirror.h); "
            "ValueError for changes that are not such replacements.");

@@ -117,9 +117,7 @@ def _transform(coreai_program, pipeline: str, in_place: bool):
         target.run_pipeline(pipeline)
         return target
     if is_external(coreai_program):
-        return transform_external(
-            coreai_program, lambda program: program.run_pipeline(pipeline, log_warnings=False),
-            in_place)
+        return transform_external(coreai_program, pipeline, in_place)
     raise TypeError(
         "coreai_program must be a coreai_opt.AIProgram or a coreai.authoring.AIProgram, "
         f"got {type(coreai_program).__name__}")

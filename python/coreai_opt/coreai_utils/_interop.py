@@ -26,10 +26,10 @@ from __future__ import annotations
 import io
 import logging
 import re
-from typing import Callable, Dict, List, Optional
+from typing import Dict, List, Optional
 
 from .. import _coreai
-from ..program import AIProgram, CoreAIError, VerificationError, make_context
+from ..program import AIProgram, CoreAIError
 from ._diagnostics import logger
 
 _EXTERNAL_NAME = "<coreai.authoring.AIProgram>"
@@ -172,7 +172,7 @@ def _mirror(apple: _Apple, module, constants):
     """Our mirror of ``module``, weights attached and verified."""
     bytecode, keys = _skeleton(apple, module, constants)
     try:
-        mirror = _coreai.Mirror(make_context(), bytecode)
+        mirror = _coreai.Mirror(bytecode)
     except ValueError as e:
         raise _Unsupported(str(e)) from None
     if mirror.num_constants != len(constants):
@@ -188,11 +188,24 @@ def _mirror(apple: _Apple, module, constants):
             mirror.attach_weight(index, key)
         except (ValueError, RuntimeError) as e:
             raise _Unsupported(f"weight {key}: {e}") from None
-    try:
-        AIProgram(mirror.module).verify()
-    except VerificationError as e:
-        raise _Unsupported(str(e)) from None
+    ok, diagnostics = mirror.verify()
+    if not ok:
+        raise _Unsupported("; ".join(text for _, text in diagnostics) or "it does not verify")
     return mirror
+
+
+def _run(mirror, pipeline: str) -> List[str]:
+    """Runs the pipeline on the mirror: its warnings, or CoreAIError with
+    its errors (as AIProgram.run_pipeline reports them)."""
+    ok, diagnostics = mirror.run(pipeline)
+    errors = [text for severity, text in diagnostics if severity == "error"]
+    for severity, text in diagnostics:
+        if severity not in ("error", "warning"):
+            logger.info(text)
+    if errors or not ok:
+        errors = errors or [f"the pipeline {pipeline} failed"]
+        raise CoreAIError("\n".join(errors), errors)
+    return [text for severity, text in diagnostics if severity == "warning"]
 
 
 def _apply(apple: _Apple, module, constants, replacements) -> None:
@@ -237,13 +250,12 @@ def _apply(apple: _Apple, module, constants, replacements) -> None:
             old.erase()
 
 
-def _transform_mirrored(apple: _Apple, external, run: Callable[[AIProgram], List[str]],
-                        in_place: bool):
+def _transform_mirrored(apple: _Apple, external, pipeline: str, in_place: bool):
     source = external._module._mlir_module  # noqa: SLF001
     target = source if in_place else _clone(apple, source)
     constants = _constants(apple, target)
     mirror = _mirror(apple, target, constants)
-    warnings = run(AIProgram(mirror.module))
+    warnings = _run(mirror, pipeline)
     try:
         replacements = mirror.replacements()
     except ValueError as e:
@@ -266,9 +278,9 @@ def _external_text(external) -> str:
         return str(external)
 
 
-def _transform_text(external, run: Callable[[AIProgram], List[str]], in_place: bool):
+def _transform_text(external, pipeline: str, in_place: bool):
     program = AIProgram.parse(_external_text(external), filename=_EXTERNAL_NAME)
-    for warning in run(program):
+    for warning in program.run_pipeline(pipeline, log_warnings=False):
         logger.warning(warning)
     text = program.to_text(generic=False, debug_info=True)
     # Lazy: only reached when Apple's object was passed in.
@@ -297,18 +309,17 @@ def _transform_text(external, run: Callable[[AIProgram], List[str]], in_place: b
 _said: set = set()
 
 
-def transform_external(external, run: Callable[[AIProgram], List[str]], in_place: bool):
-    """Applies ``run`` (a transformation of our AIProgram in place, returning
-    the warnings it would log) to Apple's program; returns an object of its
-    kind (``external`` itself with ``in_place``). Warnings are logged once,
-    after the transformation succeeded."""
+def transform_external(external, pipeline: str, in_place: bool):
+    """Runs a pass pipeline (``builtin.module(...)``) on Apple's program;
+    returns an object of its kind (``external`` itself with ``in_place``).
+    Warnings go to the log once the transformation succeeded."""
     apple = _apple()
     if apple is not None:
         try:
-            return _transform_mirrored(apple, external, run, in_place)
+            return _transform_mirrored(apple, external, pipeline, in_place)
         except _Unsupported as e:
             reason = str(e).splitlines()[0] if str(e) else type(e).__name__
             if reason not in _said:
                 _said.add(reason)
                 logger.info("converting Apple's program through text: %s", reason)
-    return _transform_text(external, run, in_place)
+    return _transform_text(external, pipeline, in_place)

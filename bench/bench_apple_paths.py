@@ -1,0 +1,158 @@
+"""Where users meet quantize_weights: this project side by side with Apple's
+reference (coreai-opt 0.4.0), in one run, on Apple's objects and on files.
+
+    python bench/bench_apple_paths.py [--size 4096] [--layers 2] [--reps 3]
+
+The model is `layers` x Linear(size, size) converted by coreai-torch, f32 and
+f16 (2 x 4096x4096 by default: 33.5M parameters). Two paths:
+
+- Apple's object, in-process: ``quantize_weights(program, ...)`` on the
+  ``coreai.authoring.AIProgram`` that coreai-torch returns (bench/apple_side.py
+  runs the same code with either package: ours in this environment, Apple's
+  in .venv-apple). First call and median of the following ones.
+- A text file in, a quantized text file out, whole process: Apple's package
+  in a script (parse with coreai, quantize, write ``str(program)``) against
+  ``coreai-opt --quantize-weights=...``; median wall time and peak RSS.
+
+Apple's reference has the import name of this project, so it lives in its own
+virtual environment, made on first use from bench/requirements-apple-reference.txt
+(``--apple-venv``; ``--no-apple`` measures this project only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+SIDE = HERE / "apple_side.py"
+sys.path.insert(0, str(HERE))
+from apple_side import CONFIGS  # noqa: E402
+
+PASS_OPTIONS = {
+    "int8": "dtype=int8",
+    "int4": "dtype=int4 granularity=per_block block-size=32",
+    "fp4": "dtype=fp4_e2m1fn granularity=per_block block-size=32",
+    "fp8-e8m0": "dtype=fp8_e4m3fn granularity=per_block block-size=32 scale-dtype=fp8_e8m0fnu",
+}
+
+
+def apple_python(venv: Path) -> Path:
+    """The reference's interpreter, its environment made if missing."""
+    python = venv / "bin" / "python"
+    if not python.exists():
+        print(f"making {venv} (Apple's reference, pinned) ...", file=sys.stderr, flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet", "-r",
+                        str(HERE / "requirements-apple-reference.txt")], check=True)
+    return python
+
+
+def run_side(python: Path, *args) -> dict:
+    proc = subprocess.run([str(python), str(SIDE), *map(str, args)],
+                          capture_output=True, text=True)
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        raise RuntimeError(f"{python} {SIDE} {' '.join(map(str, args))} failed:\n"
+                           f"{proc.stderr[-3000:]}")
+    return json.loads(lines[-1])
+
+
+def timed_process(argv) -> tuple:
+    """(wall seconds, peak RSS in MB) of a whole process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    stderr = proc.stderr.read().decode(errors="replace")
+    proc.stderr.close()
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, argv))} failed:\n{stderr[-3000:]}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def span(values) -> str:
+    lo, hi = min(values), max(values)
+    return f"{lo:.3f}" if abs(hi - lo) < 0.0005 else f"{lo:.3f}-{hi:.3f}"
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--size", type=int, default=4096)
+    p.add_argument("--layers", type=int, default=2)
+    p.add_argument("--reps", type=int, default=3)
+    p.add_argument("--apple-venv", type=Path, default=REPO / ".venv-apple")
+    p.add_argument("--no-apple", action="store_true", help="measure this project only")
+    p.add_argument("--configs", nargs="*", default=list(CONFIGS))
+    args = p.parse_args()
+
+    ours = Path(sys.executable)
+    apple = None if args.no_apple else apple_python(args.apple_venv)
+    coreai_opt = shutil.which("coreai-opt", path=str(ours.parent)) or shutil.which("coreai-opt")
+    shape = dict(size=args.size, layers=args.layers)
+    params = args.size * args.size * args.layers
+    print(f"{args.layers} x Linear({args.size}, {args.size}) converted by coreai-torch "
+          f"({params / 1e6:.1f}M parameters); median of {args.reps} unless noted", flush=True)
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        subprocess.run([str(ours), str(SIDE), "build", str(tmp), "--size", str(args.size),
+                        "--layers", str(args.layers)], check=True, capture_output=True)
+        for dtype in ("f32", "f16"):
+            model = tmp / f"model.{dtype}.mlir"
+            for config in args.configs:
+                side = ["--dtype", dtype, "--config", config, "--reps", args.reps + 1,
+                        "--size", args.size, "--layers", args.layers]
+                mine = run_side(ours, "object", *side)["seconds"]
+                theirs = run_side(apple, "object", *side)["seconds"] if apple else None
+                rows.append(("object", dtype, config, theirs, mine))
+
+                out = tmp / "out.mlir"
+                argv = [coreai_opt, f"--quantize-weights={PASS_OPTIONS[config]}", str(model),
+                        "-o", str(out)]
+                mine_text = [timed_process(argv) for _ in range(args.reps)]
+                theirs_text = None
+                if apple:
+                    theirs_text = [timed_process([str(apple), str(SIDE), "script", str(model),
+                                                  str(out), "--config", config])
+                                   for _ in range(args.reps)]
+                rows.append(("text", dtype, config, theirs_text, mine_text))
+                print(".", end="", file=sys.stderr, flush=True)
+    print(file=sys.stderr)
+
+    print("\n| path | dtype | configuration | Apple's reference s | ours s | Apple / ours |")
+    print("|---|---|---|---|---|---|")
+    for path, dtype, config, theirs, mine in rows:
+        if path == "object":
+            label = "`quantize_weights(apple_program)` (1st call; median of the next)"
+            mine_s = f"{mine[0]:.3f}; {statistics.median(mine[1:]):.3f}"
+            theirs_s = (f"{theirs[0]:.3f}; {statistics.median(theirs[1:]):.3f}"
+                        if theirs else "-")
+            ratio = (f"{theirs[0] / mine[0]:.1f}x; "
+                     f"{statistics.median(theirs[1:]) / statistics.median(mine[1:]):.1f}x"
+                     if theirs else "-")
+        else:
+            label = "text in -> text out, whole process (peak RSS)"
+            mine_t = statistics.median(t for t, _ in mine)
+            mine_s = f"{mine_t:.2f} ({max(m for _, m in mine):.0f} MB)"
+            theirs_s, ratio = "-", "-"
+            if theirs:
+                theirs_t = statistics.median(t for t, _ in theirs)
+                theirs_s = f"{theirs_t:.2f} ({max(m for _, m in theirs):.0f} MB)"
+                ratio = f"{theirs_t / mine_t:.1f}x"
+        print(f"| {label} | {dtype} | {CONFIGS[config]} | {theirs_s} | {mine_s} | {ratio} |")
+
+
+if __name__ == "__main__":
+    main()
