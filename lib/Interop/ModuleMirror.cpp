@@ -45,11 +45,6 @@ template <typename T> std::string print(T value) {
   return text;
 }
 
-std::optional<int64_t> opIndex(Operation *op) {
-  if (auto index = op->getAttrOfType<IntegerAttr>(kOpIndexAttr))
-    return index.getInt();
-  return std::nullopt;
-}
 
 /// The threads of all mirrors: made once, never destroyed (a context may
 /// outlive static destructors when Python exits).
@@ -109,26 +104,21 @@ std::unique_ptr<ModuleMirror> ModuleMirror::import(StringRef bytecode,
   }
   ModuleOp moduleOp = *mirror->module;
 
-  // Tag every operation with its pre-order index and remember the constants
-  // with their uses.
-  Builder builder(context);
-  int64_t next = 0;
+  // Index every operation in pre-order, then remember the constants with
+  // their uses.
   moduleOp->walk<WalkOrder::PreOrder>([&](Operation *op) {
     if (op == moduleOp.getOperation())
       return;
-    op->setDiscardableAttr(kOpIndexAttr, builder.getI64IntegerAttr(next++));
+    mirror->indices[op] = mirror->originals.size();
+    mirror->originals.push_back({op->getName(), op->getAttrDictionary()});
   });
-  mirror->attributes.reserve(next);
-  moduleOp->walk<WalkOrder::PreOrder>([&](Operation *op) {
-    if (op == moduleOp.getOperation())
-      return;
-    mirror->attributes.push_back(op->getAttrDictionary());
-    auto constantOp = dyn_cast<ConstantOp>(op);
-    if (!constantOp)
-      return;
-    Constant constant{*opIndex(op), constantOp, op->getLoc(), {}, nullptr, 0};
-    for (OpOperand &use : op->getResult(0).getUses())
-      constant.uses.push_back({*opIndex(use.getOwner()), use.getOperandNumber()});
+  moduleOp->walk<WalkOrder::PreOrder>([&](ConstantOp op) {
+    Constant constant{mirror->indices.lookup(op.getOperation()), op,
+                      op->getLoc(), {},
+                      nullptr, 0};
+    for (OpOperand &use : op.getOutput().getUses())
+      constant.uses.push_back(
+          {mirror->indices.lookup(use.getOwner()), use.getOperandNumber()});
     mirror->constants.push_back(std::move(constant));
   });
   return mirror;
@@ -190,7 +180,7 @@ LogicalResult ModuleMirror::attachWeight(size_t index, StringRef key,
     op.setValueAttr(DenseResourceElementsAttr::get(
         type, DenseResourceElementsHandle(
                   entry, ctx->getLoadedDialect<BuiltinDialect>())));
-    attributes[constant.opIndex] = op->getAttrDictionary();
+    originals[constant.opIndex].attributes = op->getAttrDictionary();
     return success();
   }
 
@@ -221,7 +211,7 @@ LogicalResult ModuleMirror::attachWeight(size_t index, StringRef key,
     return failure();
   }
   op.setValueAttr(attr);
-  attributes[constant.opIndex] = op->getAttrDictionary();
+  originals[constant.opIndex].attributes = op->getAttrDictionary();
   return success();
 }
 
@@ -252,38 +242,36 @@ LogicalResult ModuleMirror::run(StringRef pipeline,
 FailureOr<std::vector<Replacement>>
 ModuleMirror::collectReplacements(std::string &error) {
   ModuleOp moduleOp = *module;
-  // The surviving operations by index; new ones (untagged) in order.
+  // The surviving operations by index; new ones in order. An operation is
+  // the original of its address only if it still has that one's name and
+  // attributes: a new operation may take the place of an erased one in
+  // memory, and the transformation must not have changed any survivor.
   llvm::DenseMap<int64_t, Operation *> survivors;
   SmallVector<Operation *> created;
-  WalkResult walk = moduleOp->walk<WalkOrder::PreOrder>([&](Operation *op) {
+  llvm::DenseSet<Operation *> isNew;
+  moduleOp->walk<WalkOrder::PreOrder>([&](Operation *op) {
     if (op == moduleOp.getOperation())
-      return WalkResult::advance();
-    std::optional<int64_t> index = opIndex(op);
-    if (!index) {
-      created.push_back(op);
-      return WalkResult::advance();
+      return;
+    auto it = indices.find(op);
+    if (it != indices.end() && !survivors.count(it->second)) {
+      const Original &original = originals[it->second];
+      if (op->getName() == original.name &&
+          op->getAttrDictionary() == original.attributes) {
+        survivors[it->second] = op;
+        return;
+      }
     }
-    if (*index < 0 || static_cast<size_t>(*index) >= attributes.size() ||
-        !survivors.try_emplace(*index, op).second) {
-      error = "an operation's mirror index is invalid or repeated";
-      return WalkResult::interrupt();
-    }
-    if (op->getAttrDictionary() != attributes[*index]) {
-      error = "the transformation changed the attributes of '" +
-              op->getName().getStringRef().str() + "'";
-      return WalkResult::interrupt();
-    }
-    return WalkResult::advance();
+    created.push_back(op);
+    isNew.insert(op);
   });
-  if (walk.wasInterrupted())
-    return failure();
   // Only constants may be gone.
   llvm::DenseSet<int64_t> constantIndices;
   for (const Constant &constant : constants)
     constantIndices.insert(constant.opIndex);
-  for (size_t index = 0; index < attributes.size(); ++index) {
+  for (size_t index = 0; index < originals.size(); ++index) {
     if (!survivors.count(index) && !constantIndices.count(index)) {
-      error = "the transformation erased an operation other than a constant";
+      error = "the transformation erased or changed an operation other than "
+              "a constant";
       return failure();
     }
   }
@@ -322,7 +310,7 @@ ModuleMirror::collectReplacements(std::string &error) {
     SmallVector<Operation *> worklist;
     if (value) {
       Operation *def = value.getDefiningOp();
-      if (!def || opIndex(def)) {
+      if (!def || !isNew.count(def)) {
         error = "a replaced constant's uses were given an existing value";
         return failure();
       }
@@ -344,7 +332,7 @@ ModuleMirror::collectReplacements(std::string &error) {
       slice.push_back(op);
       for (Value operand : op->getOperands()) {
         Operation *def = operand.getDefiningOp();
-        if (!def || opIndex(def)) {
+        if (!def || !isNew.count(def)) {
           error = "a new operation ('" + op->getName().getStringRef().str() +
                   "') uses a value that is not new";
           return failure();

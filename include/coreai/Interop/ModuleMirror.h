@@ -9,9 +9,9 @@
 // pass pipeline) runs on the mirror, and the changes it made are read back as
 // replacements of constants, to be applied to the original program.
 //
-// Every operation of the mirror carries its pre-order index (kOpIndexAttr),
-// so that after the transformation the surviving operations are recognized
-// and the new ones stand out. What can be read back is exactly what the
+// Every operation of the mirror is known by its pre-order index (with its
+// name and attributes), so that after the transformation the surviving
+// operations are recognized and the new ones stand out. What can be read back is exactly what the
 // weight transforms do: a constant replaced by new operations that carry its
 // location, its uses redirected to one of their results. Anything else is
 // reported as an error, and the caller takes another route.
@@ -26,6 +26,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
+#include "llvm/ADT/DenseMap.h"
 
 #include <memory>
 #include <optional>
@@ -37,9 +38,6 @@ namespace coreai {
 class OutputBuffer;
 
 namespace interop {
-
-/// The discardable attribute holding a mirror operation's pre-order index.
-inline constexpr const char *kOpIndexAttr = "coreai_opt.mirror_index";
 
 /// A result of one of the new operations of a replacement:
 /// (index in Replacement::operations, result number).
@@ -146,11 +144,14 @@ private:
   std::unique_ptr<mlir::MLIRContext> context;
   mlir::OwningOpRef<mlir::ModuleOp> module;
   std::vector<Constant> constants;
-  /// Attribute dictionaries of all operations (tag included) before the
-  /// transformation: at import, and of constants once their weight is
-  /// attached. They tell whether the transformation changed a surviving
-  /// operation.
-  std::vector<mlir::DictionaryAttr> attributes;
+  /// Every operation before the transformation, by pre-order index: its
+  /// name and attributes (of constants: once their weight is attached).
+  struct Original {
+    mlir::OperationName name;
+    mlir::DictionaryAttr attributes;
+  };
+  std::vector<Original> originals;
+  llvm::DenseMap<mlir::Operation *, int64_t> indices;
 };
 
 } // namespace interop

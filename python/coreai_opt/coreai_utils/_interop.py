@@ -208,30 +208,58 @@ def _run(mirror, pipeline: str) -> List[str]:
     return [text for severity, text in diagnostics if severity == "warning"]
 
 
+def _shared_blob(apple: _Apple, key: str, alignment: int, data, type_texts) -> dict:
+    """{type: attribute} for one blob used with several types. Apple's Python
+    API gives each new attribute a blob of its own, so these few go through
+    a small program text holding the one blob (as the text route does)."""
+    ir = apple.ir
+    hexdata = int(alignment).to_bytes(4, "little").hex().upper() + data.tobytes().hex().upper()
+    ops = "\n".join(f'  "coreai.constant"() <{{value = dense_resource<{key}> : {t}}}> : () -> {t}'
+                    for t in type_texts)
+    text = (f"module {{\n{ops}\n}}\n{{-#\n  dialect_resources: {{\n    builtin: {{\n"
+            f'      {key}: "0x{hexdata}"\n    }}\n  }}\n#-}}\n')
+    module = ir.Module.parse(text)
+    return {t: op.attributes["value"] for t, op in zip(type_texts, module.body.operations)}
+
+
 def _apply(apple: _Apple, module, constants, replacements) -> None:
     """Rebuilds the replacements in Apple's module: everything is parsed and
     created first, then the module is changed (which cannot fail)."""
     ir = apple.ir
     types: Dict[str, object] = {}
     attributes: Dict[str, object] = {}
-    blobs: Dict[tuple, object] = {}
 
     def parsed(cache, parse, text):
         if text not in cache:
             cache[text] = parse(text)
         return cache[text]
 
-    plans = []
     with module.context:
+        # The new blobs, each handed to Apple by reference, under its name.
+        uses: Dict[str, dict] = {}
+        for _, operations, _ in replacements:
+            for _, _, _, blob_attrs, _ in operations:
+                for _, key, type_text, alignment, data in blob_attrs:
+                    uses.setdefault(key, {"alignment": alignment, "data": data, "types": []})
+                    if type_text not in uses[key]["types"]:
+                        uses[key]["types"].append(type_text)
+        blobs: Dict[tuple, object] = {}
+        for key, use in uses.items():
+            if len(use["types"]) == 1:
+                type_text = use["types"][0]
+                blobs[(key, type_text)] = ir.DenseResourceElementsAttr.get_from_buffer(
+                    use["data"], key, parsed(types, ir.Type.parse, type_text),
+                    alignment=use["alignment"])
+            else:
+                shared = _shared_blob(apple, key, use["alignment"], use["data"], use["types"])
+                blobs.update({(key, t): attr for t, attr in shared.items()})
+
+        plans = []
         for index, operations, value in replacements:
             built = []
             for name, result_types, attrs, blob_attrs, operands in operations:
                 values = {n: parsed(attributes, ir.Attribute.parse, t) for n, t in attrs}
-                for attr_name, key, type_text, alignment, data in blob_attrs:
-                    if (key, type_text) not in blobs:
-                        blobs[(key, type_text)] = ir.DenseResourceElementsAttr.get_from_buffer(
-                            data, key, parsed(types, ir.Type.parse, type_text),
-                            alignment=alignment)
+                for attr_name, key, type_text, _, _ in blob_attrs:
                     values[attr_name] = blobs[(key, type_text)]
                 built.append((name, [parsed(types, ir.Type.parse, t) for t in result_types],
                               values, operands))
