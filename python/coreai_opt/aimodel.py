@@ -6,10 +6,10 @@ Apple's ``coreai.authoring.AIProgram.save_asset``).
 An asset's program (``main.mlirb``) is bytecode of Apple's versioned
 ``aicode.*`` serialization dialect, which this package cannot read. The route
 goes through Apple's ``coreai`` package (coreai-core 1.0.0b3, imported only
-here, lazily): Apple loads the bytecode, prints it as ``coreai`` text (with
-locations), our parser reads it, ``quantize_weights`` quantizes it, Apple's
-parser reads the result back into a fresh context and ``save_asset`` writes
-the new asset. What this keeps and what it does not is in docs/aimodel.md.
+here, lazily): Apple loads the asset, ``quantize_weights`` quantizes Apple's
+program as it does any ``coreai.authoring.AIProgram`` (no text), and
+``save_asset`` writes the new asset. What this keeps and what it does not is
+in docs/aimodel.md.
 
 The destination is built in a temporary directory beside it and renamed into
 place only when complete; on any error it is left as it was (absent, or the
@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import hashlib
+import io
 import json
 import logging
 import os
@@ -134,19 +135,29 @@ def _apple_load(src: Path, verify_hash: bool = True):
         raise _apple_error(e, f"coreai could not load {src / BYTECODE}") from None
 
 
-def _apple_text(apple_program) -> str:
-    """Apple's program as coreai text, with locations."""
-    return apple_program._module._mlir_module.operation.get_asm(enable_debug_info=True)  # noqa: SLF001
+def _apple_bytecode(apple_program) -> bytes:
+    """Apple's program as MLIR bytecode (of the coreai dialect, with
+    locations), which our parser reads: no weight goes through text."""
+    stream = io.BytesIO()
+    apple_program._module._mlir_module.operation.write_bytecode(stream)  # noqa: SLF001
+    return stream.getvalue()
 
 
-def _apple_parse(text: str):
-    """Our text -> Apple's verified program, in a fresh context (so weight
-    resource names are kept as printed rather than suffixed ``_1``)."""
+def _ours(apple_program, name: str) -> AIProgram:
+    """Apple's program as our AIProgram (through bytecode)."""
+    program = AIProgram.parse(_apple_bytecode(apple_program), filename=name)
+    program.debug_info = True
+    return program
+
+
+def _apple_parse(data: bytes):
+    """Our bytecode -> Apple's verified program, in a fresh context (so
+    weight resource names are kept rather than suffixed ``_1``)."""
     authoring, apple_ir, _ = _apple()
     context = authoring.Context()._mlir_context  # noqa: SLF001
     try:
         with context:
-            module = apple_ir.Module.parse(text)
+            module = apple_ir.Module.parse(data)
         module.operation.verify()
     except Exception as e:  # noqa: BLE001 - Apple's MLIRError, re-raised as ours
         raise _apple_error(e, "coreai could not parse the program") from None
@@ -219,17 +230,14 @@ def _umask() -> int:
 
 def load_asset(path: _PathLike, *, verify_hash: bool = True) -> AIProgram:
     """The program of an ``.aimodel`` asset as a ``coreai_opt.AIProgram``
-    (printed by Apple's coreai with locations, parsed by ours).
+    (written as bytecode by Apple's coreai, with locations, read by ours).
 
     Raises FileNotFoundError (no such asset), ParseError (not an asset,
     damaged bytecode, ``main.hash`` mismatch), CoreAIError (coreai could not
     load it), CoreAIUnavailableError (no coreai).
     """
     path = Path(path)
-    text = _apple_text(_apple_load(path, verify_hash))
-    program = AIProgram.parse(text, filename=str(path))
-    program.debug_info = True
-    return program
+    return _ours(_apple_load(path, verify_hash), str(path))
 
 
 def save_asset(program, path: _PathLike, *, metadata=None,
@@ -246,15 +254,16 @@ def save_asset(program, path: _PathLike, *, metadata=None,
     if metadata is not None and metadata_from is not None:
         raise ValueError("give metadata or metadata_from, not both")
     if isinstance(program, AIProgram):
-        text = program.to_text(generic=False, debug_info=True)
+        stream = io.BytesIO()
+        program.module.operation.write_bytecode(stream)
+        apple_program = _apple_parse(stream.getvalue())
     else:
-        from .coreai_utils._interop import _is_external
+        from .coreai_utils._interop import is_external
 
-        if not _is_external(program):
+        if not is_external(program):
             raise TypeError("program must be a coreai_opt.AIProgram or a coreai.authoring.AIProgram, "
                             f"got {type(program).__name__}")
-        text = _apple_text(program)
-    apple_program = _apple_parse(text)
+        apple_program = program
     if metadata is None:
         metadata = _copy_metadata(Path(metadata_from) if metadata_from is not None else None)
     _stage_and_commit(apple_program, path, metadata)
@@ -322,9 +331,12 @@ def quantize_asset(src: _PathLike, dst: _PathLike, dtype, qscheme="symmetric",
     _check_destination(dst, src)
     _apple()
 
-    original = load_asset(src, verify_hash=verify_hash)
+    # Apple's program is quantized as Apple's object (no text); the report
+    # reads both programs through bytecode.
+    original = _apple_load(src, verify_hash)
     quantized = quantize_weights(original, **options)
-    report = quantization_report(original, quantized)
+    report = quantization_report(_ours(original, str(src)), _ours(quantized, str(dst)))
+    del original
 
     extra = {}
     if provenance:
@@ -338,9 +350,8 @@ def quantize_asset(src: _PathLike, dst: _PathLike, dtype, qscheme="symmetric",
     src_entries = sorted(p.name for p in src.iterdir())
     bytes_before = (src / BYTECODE).stat().st_size
 
-    apple_program = _apple_parse(quantized.to_text(generic=False, debug_info=True))
+    _stage_and_commit(quantized, dst, metadata)
     del quantized
-    _stage_and_commit(apple_program, dst, metadata)
 
     dst_json = _read_metadata_json(dst)
     copied = [k for k in ("author", "license", "description") if src_json.get(k)]
