@@ -1,6 +1,6 @@
 //===- Quantize.h - MLIR-free blockwise weight quantization kernels -------===//
 //
-// Math contract: /work/shared/spec/QUANTIZE_WEIGHTS.md ("The arithmetic").
+// Math contract: docs/spec/QUANTIZE_WEIGHTS.md ("The arithmetic").
 // Everything is evaluated in float32 in the order written there; every
 // implementation path (scalar reference, generic, AVX2, AVX-512) produces
 // bit-identical data, scale and zero-point bytes.
