@@ -40,9 +40,10 @@ kernels-test: $(VENV)/.deps
 	$(VENV)/bin/ninja -C build/kernels coreai-kernels-test
 	build/kernels/coreai-kernels-test
 
+# The interop packages are installed with the others: their absence is an error here.
 pytest: install
 	$(PY) -m pytest -q test/python
-	$(PY) -m pytest -q test/interop
+	COREAI_REQUIRE_INTEROP=1 $(PY) -m pytest -q test/interop
 
 test: install
 	$(MAKE) --no-print-directory lit

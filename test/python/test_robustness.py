@@ -53,7 +53,7 @@ def coreai_opt_path() -> str:
             return c
     found = shutil.which("coreai-opt")
     if not found:
-        pytest.skip("coreai-opt not installed")
+        pytest.fail("coreai-opt is not installed: pip install .")
     return found
 
 
