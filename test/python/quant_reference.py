@@ -23,7 +23,7 @@ The implementation views the weight as ``(g0, b0, g1, b1, ...)`` and reduces ove
 from __future__ import annotations
 
 import dataclasses
-from typing import Optional, Sequence, Tuple
+from typing import Sequence, Tuple
 
 import ml_dtypes
 import numpy as np

@@ -1,4 +1,4 @@
-"""AIProgram (issue 2 item 5): parse/load/save in text and bytecode, printing back the form
+"""AIProgram: parse/load/save in text and bytecode, printing back the form
 and locations it was read with, deepcopy, verify, optimize, constants and numpy decoding
 (checked against the independent decoder ``mlir_blobs``), errors, foreign dialects."""
 
@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import copy
 import os
-import re
 
-import ml_dtypes
 import numpy as np
 import pytest
 
@@ -331,7 +329,6 @@ def test_constant_users():
 
 
 def _packed_program(et, shape, raw: bytes, inline=False):
-    n = int(np.prod(shape))
     tt = "tensor<" + "".join(f"{d}x" for d in shape) + et + ">"
     if inline:
         value = f'dense<"0x{raw.hex().upper()}"> : {tt}'
