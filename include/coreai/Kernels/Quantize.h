@@ -132,8 +132,10 @@ QuantResult quantizeWithIsa(Isa, const void *src, SrcType, const BlockLayout &,
 /// FP code of each f32 value after clipping to [-fmax, fmax] (exactly the
 /// encoding step of quantize(); NaN input gives the NaN code where the type
 /// has one, else the max code). Equals ml_dtypes' cast from float32 of the
-/// clipped value. FP qtypes only. Used to cross-check with ml_dtypes.
-void encodeFloatCodes(QType, const float *in, size_t n, uint8_t *codesOut);
+/// clipped value. Used to cross-check with ml_dtypes. FP qtypes only: an
+/// integer qtype returns Status::InvalidArgument and writes nothing.
+[[nodiscard]] Status encodeFloatCodes(QType, const float *in, size_t n,
+                                      uint8_t *codesOut);
 
 } // namespace kernels
 } // namespace coreai
