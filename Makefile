@@ -9,6 +9,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 BUILD_STAMP := $(VENV)/.coreai-installed
 SOURCES := $(shell find CMakeLists.txt pyproject.toml include lib tools python \
+             test/CMakeLists.txt test/lit.site.cfg.py.in \
              -type f -not -name '*.so' -not -path '*/__pycache__/*' 2>/dev/null)
 
 .PHONY: all demo test install lit pytest kernels-test bench sanitize clean
@@ -22,9 +23,12 @@ $(VENV)/.deps: requirements-dev.txt requirements-interop.txt
 	$(PIP) install --quiet -r requirements-interop.txt
 	touch $@
 
-# Incremental: the CMake build tree persists in build/ (see pyproject.toml).
+# Incremental: the CMake build tree persists in $(BUILD_DIR) (given to
+# scikit-build-core in place of pyproject.toml's build-dir, so that `make lit`
+# knows which tree it tests).
+BUILD_DIR := build/release
 $(BUILD_STAMP): $(VENV)/.deps $(SOURCES)
-	$(PIP) install --quiet --no-build-isolation --no-deps .
+	$(PIP) install --quiet --no-build-isolation --no-deps --config-settings=build-dir=$(BUILD_DIR) .
 	touch $@
 
 install: $(BUILD_STAMP)
@@ -32,17 +36,19 @@ install: $(BUILD_STAMP)
 demo: install
 	$(PY) demo/demo.py
 
+# The lit tests on the coreai-opt of $(BUILD_DIR) (its lit.site.cfg.py).
 lit: install
-	$(VENV)/bin/lit -sv test
+	$(VENV)/bin/lit -sv $(BUILD_DIR)/test
 
 kernels-test: $(VENV)/.deps
 	cmake -S test/Kernels -B build/kernels -G Ninja -DCMAKE_MAKE_PROGRAM=$(CURDIR)/$(VENV)/bin/ninja >/dev/null
 	$(VENV)/bin/ninja -C build/kernels coreai-kernels-test
 	build/kernels/coreai-kernels-test
 
+# The interop packages are installed with the others: their absence is an error here.
 pytest: install
 	$(PY) -m pytest -q test/python
-	$(PY) -m pytest -q test/interop
+	COREAI_REQUIRE_INTEROP=1 $(PY) -m pytest -q test/interop
 
 test: install
 	$(MAKE) --no-print-directory lit
@@ -68,4 +74,4 @@ sanitize: $(VENV)/.deps
 	  -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" >/dev/null
 	$(VENV)/bin/ninja -C $(SAN_BUILD)/kernels coreai-kernels-test
 	ASAN_OPTIONS=detect_leaks=0:allow_user_poisoning=0 UBSAN_OPTIONS=print_stacktrace=1 $(SAN_BUILD)/kernels/coreai-kernels-test
-	ASAN_OPTIONS=detect_leaks=0:allow_user_poisoning=0 UBSAN_OPTIONS=print_stacktrace=1 COREAI_OPT_BIN_DIR=$(CURDIR)/$(SAN_BUILD)/tools/coreai-opt $(VENV)/bin/lit -sv test
+	ASAN_OPTIONS=detect_leaks=0:allow_user_poisoning=0 UBSAN_OPTIONS=print_stacktrace=1 $(VENV)/bin/lit -sv $(SAN_BUILD)/test

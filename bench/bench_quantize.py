@@ -34,7 +34,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import ml_dtypes
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent

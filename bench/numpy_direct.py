@@ -1,6 +1,6 @@
 """The quantization math written directly in numpy, as a user would from the spec.
 
-A plain transcription of /work/shared/spec/QUANTIZE_WEIGHTS.md ("The arithmetic") for the
+A plain transcription of docs/spec/QUANTIZE_WEIGHTS.md ("The arithmetic") for the
 four configurations of bench_quantize.py only, on a 2-D weight [out, in] (output axis 0,
 blocks of 32 along axis 1), used as the "numpy direct" baseline of the benchmark:
 

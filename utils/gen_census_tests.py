@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Generates the census round-trip tests from coreai_syntax.json.
 
-For every op of the census (COREAI_SYNTAX.md), its custom line, the line with
+For every op of the census (docs/spec/COREAI_SYNTAX.md; the same data is
+utils/coreai_syntax.json, beside this script), its custom line, the line with
 a discardable attribute and every variant (except the four that Apple's own
 tools cannot read back or verify) are wrapped in a `coreai.graph` whose
 arguments and leading `"census.def"` ops define the `%argN` / `%N` values the
@@ -15,6 +16,7 @@ checks that they print back byte for byte, both directly and through the
 generic form.
 
 Usage: utils/gen_census_tests.py [path/to/coreai_syntax.json]
+(default: utils/coreai_syntax.json)
 """
 import json
 import os
@@ -23,10 +25,10 @@ import shutil
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DEFAULT_JSON = "/work/shared/spec/coreai_syntax.json"
+DEFAULT_JSON = os.path.join(ROOT, "utils", "coreai_syntax.json")
 OUT_DIR = os.path.join(ROOT, "test", "Dialect", "CoreAI", "census")
 
-# Out of scope (COREAI_DIALECT.md): not readable or not valid in Apple's tool.
+# Out of scope (docs/spec/COREAI_DIALECT.md): not readable or not valid in Apple's tool.
 SKIPPED_VARIANTS = {
     ("coreai.if", "no_results_no_else"),
     ("coreai.yield", "zero"),

@@ -153,18 +153,17 @@ static const KernelTable *kernelsFor(Isa isa) {
   }
 }
 
-void encodeFloatCodes(QType t, const float *in, size_t n, uint8_t *out) {
+Status encodeFloatCodes(QType t, const float *in, size_t n, uint8_t *out) {
   QuantKind k = makeQuantKind(t, Scheme::Symmetric);
-  if (!k.isFloat) {
-    std::memset(out, 0, n);
-    return;
-  }
+  if (!k.isFloat)
+    return Status::InvalidArgument;
   for (size_t i = 0; i < n; ++i) {
     if (std::isnan(in[i]) && t != QType::F4E2M1FN)
       out[i] = t == QType::F8E4M3FN ? 0x7f : 0x7e; // ml_dtypes' NaN codes
     else
       out[i] = encodeFp(in[i], k);
   }
+  return Status::Ok;
 }
 
 //===----------------------------------------------------------------------===//

@@ -57,7 +57,11 @@ def _format_mlir_error(error: ir.MLIRError, filename: str) -> List[str]:
 
 
 def _is_generic_form(text: bytes) -> bool:
-    """True if the first operation is printed in generic form (quoted name)."""
+    """True if the first operation is printed in generic form: its name is a
+    quoted string, at the start of its line (`"builtin.module"() ...`) or
+    right after its results (`%0 = "coreai.constant"() ...`). Quoted
+    attribute values of a custom-form line (`module attributes {a = "m"}`)
+    do not count."""
     start = 0
     while start < len(text):
         end = text.find(b"\n", start)
@@ -66,7 +70,13 @@ def _is_generic_form(text: bytes) -> bool:
         start = end + 1
         if not line or line.startswith((b"//", b"#", b"!")):
             continue
-        return line.startswith(b'"') or (b"= \"" in line and not line.startswith(b"{-#"))
+        if line.startswith(b'"'):
+            return True
+        if line.startswith(b"%"):
+            # `%a, %b:2 = <op name>`: the results hold no `=` and no quote.
+            results, eq, rest = line.partition(b"=")
+            return bool(eq) and b'"' not in results and rest.lstrip().startswith(b'"')
+        return False
     return False
 
 

@@ -1,6 +1,8 @@
 """Interop tests against Apple's Core AI package (``coreai``, from
-requirements-interop.txt). Every test here is skipped, with the reason, when
-``coreai`` cannot be imported, so the main suite stays runnable without it."""
+requirements-interop.txt). When ``coreai`` cannot be imported, every test here
+is skipped, with the reason, so that pytest runs without it; but if
+COREAI_REQUIRE_INTEROP is set (``make test`` sets it: it installs ``coreai``),
+the run stops with an error instead."""
 
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ import pytest
 HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
+
+from interop_common import REQUIRE  # noqa: E402
 
 try:
     import coreai.authoring  # noqa: F401
@@ -25,9 +29,11 @@ except Exception as e:  # noqa: BLE001 - any import failure means "not available
 def pytest_collection_modifyitems(config, items):
     if COREAI_ERROR is None:
         return
-    marker = pytest.mark.skip(
-        reason="Apple's coreai (coreai-core==1.0.0b3) is not importable "
-               f"({COREAI_ERROR}); pip install -r requirements-interop.txt")
+    reason = ("Apple's coreai (coreai-core==1.0.0b3) is not importable "
+              f"({COREAI_ERROR}); pip install -r requirements-interop.txt")
+    if REQUIRE:
+        pytest.exit(f"COREAI_REQUIRE_INTEROP is set but {reason}", returncode=1)
+    marker = pytest.mark.skip(reason=reason)
     for item in items:
         if HERE in Path(str(item.fspath)).resolve().parents:
             item.add_marker(marker)

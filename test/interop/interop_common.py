@@ -3,6 +3,7 @@ runner subprocess and SQNR."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import subprocess
@@ -10,6 +11,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -17,6 +19,9 @@ RUNNER = HERE / "apple_runner.py"
 FIXTURES = REPO / "test" / "fixtures" / "coreai-real"
 MODELS_DIR = HERE / "models"
 FULL = os.environ.get("COREAI_INTEROP_FULL", "") not in ("", "0")
+# Set by `make test`, which installs requirements-interop.txt: a missing package of it is a
+# failure, not a reason to skip.
+REQUIRE = os.environ.get("COREAI_REQUIRE_INTEROP", "") not in ("", "0")
 RUN_TIMEOUT = 300
 
 # name -> (path, upper bound of integer inputs (token ids))
@@ -30,6 +35,15 @@ MODELS = {
 # models/ exercise syntax: they round-trip in test/Dialect/CoreAI/models).
 for _p in sorted([*MODELS_DIR.glob("*.f32.mlir"), *MODELS_DIR.glob("*.f16.mlir")]):
     MODELS[_p.stem] = (_p, 512)  # mlp.f32, conv.f16, emb_linear.f32, encoder.f16, ...
+
+
+def import_interop(name: str):
+    """Imports a package of requirements-interop.txt (torch, coreai_torch, ...). Without it
+    the calling test is skipped, with the reason, or fails if COREAI_REQUIRE_INTEROP is set."""
+    if REQUIRE:
+        return importlib.import_module(name)
+    return pytest.importorskip(
+        name, reason=f"{name} is not installed: pip install -r requirements-interop.txt")
 
 
 def run_apple(path: Path, out: Path, int_high: int, seed: int = 0):

@@ -166,10 +166,32 @@ PROGRAMS = {
 }
 
 
+# Source directories as the debug info names them: this script's directory is spelt /src and
+# the directory torch is installed in /site-packages, so that the programs name no directory
+# of the machine that made them (the files are not found there: their sha256Sum is empty).
+SOURCE_DIRS = {
+    str(Path(__file__).resolve().parent): "/src",
+    str(Path(torch.__file__).resolve().parent.parent): "/site-packages",
+}
+
+
+def neutralize_source_paths(ep) -> None:
+    """Rewrites the file names of the stack traces the converter turns into locations."""
+    for module in ep.graph_module.modules():
+        graph = getattr(module, "graph", None)
+        for node in graph.nodes if graph is not None else ():
+            trace = node.meta.get("stack_trace")
+            if trace:
+                for real, neutral in SOURCE_DIRS.items():
+                    trace = trace.replace(f'File "{real}/', f'File "{neutral}/')
+                node.meta["stack_trace"] = trace
+
+
 def convert_program(model: nn.Module, example):
     import coreai_torch
 
     ep = torch.export.export(model, (example,), strict=False).run_decompositions()
+    neutralize_source_paths(ep)
     converter = coreai_torch.TorchConverter()
     converter.add_exported_program(ep)
     return converter.to_coreai()

@@ -1,5 +1,5 @@
 """``coreai_opt.aimodel``: quantizing ``.aimodel`` assets through Apple's
-coreai (issue 6 item 3).
+coreai.
 
 An asset is made from the real fixture linear.mlir (Apple's parser +
 save_asset, with metadata), quantized by the tool, and both assets are run by

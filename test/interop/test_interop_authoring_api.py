@@ -11,7 +11,7 @@ import textwrap
 
 import pytest
 
-from interop_common import FIXTURES, run_apple, sqnr_db
+from interop_common import FIXTURES, import_interop, run_apple, sqnr_db
 
 
 def _apple_program(text):
@@ -77,8 +77,8 @@ def test_coreai_torch_program_keeps_locations_and_runs(tmp_path):
     """A program straight from coreai-torch (with debuginfo locations):
     quantized through our API, its new ops keep the weight's location, and
     Apple's runtime runs it close to the float program."""
-    torch = pytest.importorskip("torch")
-    coreai_torch = pytest.importorskip("coreai_torch")
+    torch = import_interop("torch")
+    coreai_torch = import_interop("coreai_torch")
     from coreai_opt.coreai_utils import DType, quantize_weights
 
     torch.manual_seed(0)

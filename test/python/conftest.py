@@ -1,4 +1,4 @@
-"""Shared fixtures and helpers of the quantization test suite.
+"""Shared helpers of the quantization test suite.
 
 * paths of the real Core AI programs (test/fixtures/coreai-real);
 * ``ProgramBuilder`` / ``make_program``: synthetic program text with a ``coreai.graph`` whose
@@ -17,11 +17,10 @@ import dataclasses
 import os
 import re
 import sys
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 import ml_dtypes
 import numpy as np
-import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -30,15 +29,6 @@ import mlir_blobs as mb  # noqa: E402
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(HERE))
 FIXTURES_DIR = os.path.join(PROJECT_ROOT, "test", "fixtures", "coreai-real")
-
-
-def pytest_configure(config):
-    config.addinivalue_line("markers", "slow: takes more than ~20 s")
-
-
-@pytest.fixture(scope="session")
-def fixtures_dir() -> str:
-    return FIXTURES_DIR
 
 
 def fixture_path(name: str) -> str:
@@ -83,10 +73,6 @@ def tensor_type(shape: Sequence[int], et: str) -> str:
 
 
 # --------------------------------------------------------------------------- builder
-
-CONSUMERS = ("bmm_x", "bmm_y", "bbmm_x", "bbmm_y", "transpose_bbmm", "conv2d", "gather_nd",
-             "relu")
-
 
 @dataclasses.dataclass
 class _Weight:
@@ -258,11 +244,6 @@ def make_program(array, consumers="bmm_y", **kw) -> str:
     return ProgramBuilder().add_weight(array, consumers, **kw).build()
 
 
-@pytest.fixture
-def program_builder():
-    return ProgramBuilder
-
-
 # --------------------------------------------------------------------------- decoding
 
 _BSS_RE = re.compile(
@@ -281,10 +262,6 @@ class QuantizedWeight:
     offset2: np.ndarray
     out_shape: Tuple[int, ...]
     out_type: str
-
-    @property
-    def data_type(self) -> str:
-        return self.consts[0].element_type
 
     @property
     def scale_type(self) -> str:
@@ -320,8 +297,3 @@ def quantized_weights(text: str) -> List[QuantizedWeight]:
         shape, et = mb.parse_tensor_type(m.group(7))
         out.append(QuantizedWeight(m.group(1), names, cs, *vals, shape, et))
     return out
-
-
-def graph_body(text: str) -> str:
-    """The text before the resource section."""
-    return text.split("{-#")[0]

@@ -16,7 +16,7 @@ Integer element types decode to np.int64; FP types to ml_dtypes / numpy float ar
 from __future__ import annotations
 
 import re
-from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Dict, List, NamedTuple, Sequence, Tuple
 
 import ml_dtypes
 import numpy as np

@@ -1,7 +1,7 @@
 """Independent reference ("oracle") of the weight-quantization math.
 
 Plain numpy + ml_dtypes; it never imports the project's own package.  It follows
-/work/shared/spec/QUANTIZE_WEIGHTS.md ("The arithmetic") literally:
+docs/spec/QUANTIZE_WEIGHTS.md ("The arithmetic") literally:
 
 * everything is evaluated in float32 (f16/bf16 weights are converted to float32 first),
   in the written order of operations, with ``eps = np.float32(1e-6)``;
@@ -23,7 +23,7 @@ The implementation views the weight as ``(g0, b0, g1, b1, ...)`` and reduces ove
 from __future__ import annotations
 
 import dataclasses
-from typing import Optional, Sequence, Tuple
+from typing import Sequence, Tuple
 
 import ml_dtypes
 import numpy as np

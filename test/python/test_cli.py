@@ -1,4 +1,4 @@
-"""coreai-opt as a command (issue 2 item 4, issue 8 item 4): round trips and file safety.
+"""coreai-opt as a command: round trips of the real programs and file safety.
 
 Output goes to a temporary file renamed into place only on success: a failure never
 truncates, deletes or creates the output, leaves no temporary file, exits 1 with a message
@@ -11,13 +11,11 @@ import errno
 import os
 import shutil
 import stat
-import subprocess
 
 import pytest
 
 from conftest import FIXTURES_DIR, read_fixture
-from test_robustness import (BAD_INPUTS, assert_no_crash, coreai_opt_path, run_cli, bss,
-                             small_program)
+from test_robustness import BAD_INPUTS, assert_no_crash, bss, run_cli, small_program
 
 from coreai_opt import AIProgram
 import coreai_opt.program as program_module

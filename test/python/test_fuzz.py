@@ -1,4 +1,4 @@
-"""Fuzz (issue 8 item 2): seeded mutations of the real fixtures through
+"""Fuzz: seeded mutations of the real fixtures through
 ``coreai-opt --verify-each --quantize-weights=...`` (parse -> verify -> quantize -> print).
 
 A signal (negative exit code), "LLVM ERROR", "Assertion", "Stack dump" or a timeout fails.
@@ -15,7 +15,6 @@ import re
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
 
 from conftest import FIXTURES_DIR
 from test_robustness import coreai_opt_path

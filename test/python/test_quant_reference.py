@@ -1,11 +1,11 @@
 """Tests of the independent oracle (quant_reference.py, mlir_blobs.py) itself.
 
 1. Against real outputs of Apple's reference implementation (coreai-opt 0.4.0) in
-   /work/shared/fixtures/coreai-real: the oracle must reproduce them bit for bit.
+   test/fixtures/coreai-real: the oracle must reproduce them bit for bit.
 2. Unit tests of the spec's rules (ties to even, f16 scale floor, E8M0 choice, FP casts,
    blob packing, literal parsing).
 
-Run: /work/venv/bin/python -m pytest test/python/test_quant_reference.py
+Run: .venv/bin/python -m pytest test/python/test_quant_reference.py
 `python test/python/test_quant_reference.py` prints an SQNR table (4096x4096 N(0,1), seed 0).
 """
 
@@ -22,18 +22,8 @@ import mlir_blobs as mb  # noqa: E402
 import quant_reference as qr  # noqa: E402
 
 
-def _fixtures_dir():
-    here = os.path.dirname(os.path.abspath(__file__))
-    for cand in (os.environ.get("COREAI_REAL_FIXTURES"),
-                 os.path.join(here, "..", "..", "..", "shared", "fixtures", "coreai-real"),
-                 "/work/shared/fixtures/coreai-real"):
-        if cand and os.path.isdir(cand):
-            return cand
-    return None
-
-
-FIX = _fixtures_dir()
-needs_fixtures = pytest.mark.skipif(FIX is None, reason="coreai-real fixtures not found")
+FIX = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                   "fixtures", "coreai-real")
 
 
 def _read(name):
@@ -55,7 +45,6 @@ def _blockwise_shift_scale(data, scale, off1, off2):
 
 # =========================================================================== real fixtures
 
-@needs_fixtures
 def test_linear_int4_block32_matches_reference_output():
     text = _read("linear.int4_block32.mlir")
     consts = {c.name: c for c in mb.parse_constants(text)}
@@ -88,7 +77,6 @@ def test_linear_int4_block32_matches_reference_output():
     assert np.array_equal(_bits(r.dequantize()), _bits(deq))
 
 
-@needs_fixtures
 def test_cnn_uint8_sym_perchannel_matches_reference_output():
     text = _read("cnn.uint8_sym_perchannel.mlir")
     consts = {c.name: c for c in mb.parse_constants(text)}
@@ -114,7 +102,6 @@ def test_cnn_uint8_sym_perchannel_matches_reference_output():
     assert np.array_equal(_bits(r.dequantize()), _bits(deq))
 
 
-@needs_fixtures
 @pytest.mark.parametrize("custom,generic", [("linear.mlir", "linear.generic.mlir"),
                                             ("cnn.mlir", "cnn.generic.mlir")])
 def test_custom_and_generic_forms_decode_alike(custom, generic):
@@ -125,7 +112,6 @@ def test_custom_and_generic_forms_decode_alike(custom, generic):
         assert x.shape == y.shape and np.array_equal(_bits(x), _bits(y))
 
 
-@needs_fixtures
 def test_emb_hex_inline_literal():
     text = _read("emb.mlir")
     c = {c.name: c for c in mb.parse_constants(text)}["%3"]

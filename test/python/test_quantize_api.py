@@ -118,6 +118,12 @@ def test_string_enum_values_accepted(linear):
     assert a == b
 
 
+def test_dtype_is_int():
+    """DType.is_int() is part of Apple's API: true for the six integer types only."""
+    ints = {DType.INT2, DType.UINT2, DType.INT4, DType.UINT4, DType.INT8, DType.UINT8}
+    assert {d for d in DType if d.is_int()} == ints
+
+
 # --------------------------------------------------------------------------- in_place
 
 def test_not_in_place_leaves_input_byte_for_byte(linear, tmp_path):

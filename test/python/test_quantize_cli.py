@@ -6,8 +6,6 @@ import sys
 import sysconfig
 from pathlib import Path
 
-import pytest
-
 sys.path.insert(0, str(Path(__file__).parent))
 import mlir_blobs  # noqa: E402
 
@@ -16,10 +14,10 @@ TOOL = shutil.which("coreai-quantize", path=sysconfig.get_path("scripts"))
 
 
 def run(*args):
+    assert TOOL, "coreai-quantize is not installed beside this Python: pip install ."
     return subprocess.run([TOOL, *map(str, args)], capture_output=True, text=True)
 
 
-@pytest.mark.skipif(TOOL is None, reason="coreai-quantize is not installed")
 def test_quantizes_and_prints_a_row_per_weight(tmp_path):
     out = tmp_path / "emb.int4.mlir"
     proc = run(FIXTURES / "emb.mlir", "-o", out, "--dtype", "int4", "--granularity", "per_block")
@@ -34,7 +32,6 @@ def test_quantizes_and_prints_a_row_per_weight(tmp_path):
     assert "reading" in proc.stderr and "writing" in proc.stderr  # progress
 
 
-@pytest.mark.skipif(TOOL is None, reason="coreai-quantize is not installed")
 def test_bad_option_exits_1_and_leaves_output(tmp_path):
     out = tmp_path / "out.mlir"
     out.write_text("keep")
@@ -45,7 +42,6 @@ def test_bad_option_exits_1_and_leaves_output(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.mlir"]
 
 
-@pytest.mark.skipif(TOOL is None, reason="coreai-quantize is not installed")
 def test_bad_input_exits_1(tmp_path):
     bad = tmp_path / "bad.mlir"
     bad.write_text("module {\n  coreai.frobnicate\n}\n")

@@ -21,8 +21,8 @@ import ml_dtypes
 import numpy as np
 import pytest
 
-from conftest import (ProgramBuilder, bits_of, graph_body, make_program, mlir_float_type,
-                      quantized_weights, read_fixture)
+from conftest import (ProgramBuilder, bits_of, make_program, mlir_float_type, quantized_weights,
+                      read_fixture)
 import mlir_blobs as mb
 import quant_reference as qr
 

@@ -1,6 +1,6 @@
 //===- Quantize.h - MLIR-free blockwise weight quantization kernels -------===//
 //
-// Math contract: /work/shared/spec/QUANTIZE_WEIGHTS.md ("The arithmetic").
+// Math contract: docs/spec/QUANTIZE_WEIGHTS.md ("The arithmetic").
 // Everything is evaluated in float32 in the order written there; every
 // implementation path (scalar reference, generic, AVX2, AVX-512) produces
 // bit-identical data, scale and zero-point bytes.
@@ -132,8 +132,10 @@ QuantResult quantizeWithIsa(Isa, const void *src, SrcType, const BlockLayout &,
 /// FP code of each f32 value after clipping to [-fmax, fmax] (exactly the
 /// encoding step of quantize(); NaN input gives the NaN code where the type
 /// has one, else the max code). Equals ml_dtypes' cast from float32 of the
-/// clipped value. FP qtypes only. Used to cross-check with ml_dtypes.
-void encodeFloatCodes(QType, const float *in, size_t n, uint8_t *codesOut);
+/// clipped value. Used to cross-check with ml_dtypes. FP qtypes only: an
+/// integer qtype returns Status::InvalidArgument and writes nothing.
+[[nodiscard]] Status encodeFloatCodes(QType, const float *in, size_t n,
+                                      uint8_t *codesOut);
 
 } // namespace kernels
 } // namespace coreai

@@ -6,8 +6,6 @@ import copy
 from typing import Optional, Union
 
 from .. import _coreai
-from ..program import AIProgram
-from ._diagnostics import logger
 from .common import CompressionGranularity, DType, QScheme
 
 __all__ = ["quantize_weights", "DType", "QScheme", "CompressionGranularity"]
