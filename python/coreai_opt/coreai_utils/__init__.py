@@ -6,6 +6,7 @@ import copy
 from typing import Optional, Union
 
 from .. import _coreai
+from ..program import AIProgram
 from .common import CompressionGranularity, DType, QScheme
 
 __all__ = ["quantize_weights", "DType", "QScheme", "CompressionGranularity"]
