@@ -12,7 +12,7 @@ SOURCES := $(shell find CMakeLists.txt pyproject.toml include lib tools python \
              test/CMakeLists.txt test/lit.site.cfg.py.in \
              -type f -not -name '*.so' -not -path '*/__pycache__/*' 2>/dev/null)
 
-.PHONY: all demo test install lit pytest kernels-test bench sanitize clean
+.PHONY: all demo test install lit pytest kernels-test bench bench-apple sanitize clean
 
 all: install
 
@@ -58,8 +58,13 @@ test: install
 bench: install
 	$(PY) bench/bench_quantize.py
 
+# Side by side with Apple's reference (made in .venv-apple on first use) on
+# Apple's objects and on text files.
+bench-apple: install
+	$(PY) bench/bench_apple_paths.py
+
 clean:
-	rm -rf build $(VENV) test/lit-out
+	rm -rf build $(VENV) .venv-apple test/lit-out
 
 # AddressSanitizer + UndefinedBehaviorSanitizer build of the C++ code
 # (dialect, pass, kernels, coreai-opt), running the lit tests and the kernel
