@@ -181,3 +181,20 @@ def test_bytecode_written_by_apple_reads_as_its_text(name):
         return program.module.operation.get_asm(enable_debug_info=True, use_local_scope=True)
 
     assert inline(from_bytecode) == inline(from_text)
+
+
+def test_nan_weight_skipped_with_the_same_warning(tmp_path, caplog, monkeypatch, mirror_only):
+    """A weight holding NaN is left as it was, with the warning the text
+    route gives (naming its location)."""
+    text = (FIXTURES / "linear.mlir").read_text()
+    blob = re.search(r'(resource_\d+: "0x10000000)([0-9A-F]{8})', text)
+    path = tmp_path / "nan.mlir"
+    path.write_text(text[:blob.end(1)] + "0000C07F" + text[blob.end():])
+    mirrored, mirror_warnings = _quantize(_apple_program(path), dict(dtype="int8"), caplog)
+    assert any("NaN" in w for w in mirror_warnings), mirror_warnings
+
+    monkeypatch.undo()
+    _text_route(monkeypatch)
+    texted, text_warnings = _quantize(_apple_program(path), dict(dtype="int8"), caplog)
+    assert mirror_warnings == text_warnings
+    assert _same_resources(_asm(mirrored)) == _same_resources(_asm(texted))
