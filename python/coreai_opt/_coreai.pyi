@@ -1,6 +1,6 @@
 """Native part of coreai_opt: the coreai dialect and passes (nanobind)."""
 
-from typing import Optional, Tuple
+from typing import Callable, List, Optional, Tuple
 
 from mlir import ir
 
@@ -29,3 +29,27 @@ def check_input_file(path: str) -> Tuple[Optional[str], bool]:
 
 def has_explicit_locations(text: bytes) -> bool:
     """True if the text spells out loc(...) locations."""
+
+Diagnostic = Tuple[str, str, List["Diagnostic"]]
+"""(location, message, notes) of an error, as MLIRError reports it."""
+
+def fast_text_enabled() -> bool:
+    """False when $COREAI_TEXT_BLOBS=mlir turns the fast blob hex path off."""
+
+def parse_text(text: bytes, context: ir.Context,
+               filename: str = "-") -> Optional[Tuple[Optional[object], List[Diagnostic]]]:
+    """Parses program text with fast blob decoding: None if the text needs MLIR's own
+    parser (nothing was done), else (module capsule or None, error diagnostics)."""
+
+def parse_file(path: str, context: ir.Context) -> Optional[Tuple[Optional[object], List[Diagnostic]]]:
+    """parse_text() on a file, mapped rather than read; locations name it."""
+
+def print_text(module: ir.Module, generic: bool, debug_info: bool) -> Optional[str]:
+    """The module's text as get_asm(print_generic_op_form=generic,
+    enable_debug_info=debug_info, assume_verified=True) gives it, with fast blob
+    encoding; None if MLIR's printer must print it."""
+
+def write_text(module: ir.Module, write: Callable[[memoryview], object], generic: bool,
+               debug_info: bool) -> bool:
+    """print_text() given to write() in pieces; False (nothing written) if MLIR's
+    printer must print it."""
