@@ -164,6 +164,8 @@ parseProgramText(llvm::StringRef text, llvm::StringRef sourceName,
 //===----------------------------------------------------------------------===//
 
 bool BlobStash::stash() {
+  // What splice() sees is what this call takes out.
+  restore();
   bool plainKeys = true;
   std::vector<DialectResourceBlobManager::BlobEntry *> entries;
   builtinBlobs(ctx).getBlobMap([&](const llvm::StringMap<
@@ -189,7 +191,6 @@ bool BlobStash::stash() {
     h.data = blob->getData();
     h.alignment = alignment;
     h.blob = std::move(*blob);
-    h.isOut = true;
     entry->setBlob(AsmResourceBlob(ArrayRef<char>(), alignment,
                                    /*deleter=*/nullptr,
                                    /*dataIsMutable=*/false));
@@ -200,10 +201,10 @@ bool BlobStash::stash() {
 void BlobStash::restore() {
   for (auto &it : held) {
     Held &h = it.getValue();
-    if (h.isOut && h.entry)
+    if (h.entry)
       h.entry->setBlob(std::move(h.blob));
-    h.isOut = false;
   }
+  held.clear();
 }
 
 void BlobStash::forgetContext() {
@@ -240,7 +241,8 @@ std::optional<SplicedText> printProgramText(Operation *op,
     llvm::raw_string_ostream os(printed);
     op->print(os, flags);
   }
-  stash.restore();
+  // The result refers to the blobs' data, which stays where it is when the
+  // blobs go back to their entries.
   return stash.splice(std::move(printed));
 }
 

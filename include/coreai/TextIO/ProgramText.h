@@ -105,31 +105,30 @@ public:
   BlobStash &operator=(const BlobStash &) = delete;
   ~BlobStash() { restore(); }
 
-  /// Takes the blobs out. Takes nothing and returns false if a key is not a
-  /// plain identifier: MLIR prints keys as they are, and such an entry
-  /// could not be found in its output.
+  /// Takes the blobs out (putting back those of an earlier call first).
+  /// Takes nothing and returns false if a key is not a plain identifier:
+  /// MLIR prints keys as they are, and such an entry could not be found in
+  /// its output.
   bool stash();
   /// Puts the blobs taken out back.
   void restore();
-  /// The context is gone (its entries with it): keep the blobs taken out,
-  /// for splice(), and restore nothing.
+  /// The context is gone (its entries with it): the blobs taken out stay
+  /// here, for splice(), until the stash is destroyed.
   void forgetContext();
 
-  /// MLIR's output `printed` with the data digits of the blobs it printed
-  /// without data; std::nullopt if their entries are not in the printer's
-  /// layout. The result refers to the blobs' data: use it while they live
-  /// (in the context, or in the stash after forgetContext()).
+  /// MLIR's output `printed` with the data digits of the blobs taken out;
+  /// std::nullopt if their entries are not in the printer's layout. The
+  /// result refers to the blobs' data: use it while they live (after
+  /// restore(), in the context).
   std::optional<SplicedText> splice(std::string printed) const;
 
 private:
   struct Held {
     /// The entry the blob came from; null once the context is gone.
     mlir::DialectResourceBlobManager::BlobEntry *entry = nullptr;
-    /// The blob while it is out of its entry.
     mlir::AsmResourceBlob blob;
     llvm::ArrayRef<char> data;
     size_t alignment = 0;
-    bool isOut = false;
   };
   mlir::MLIRContext *ctx;
   llvm::StringMap<Held> held;
