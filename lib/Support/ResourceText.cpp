@@ -167,18 +167,18 @@ std::optional<std::vector<TextBlob>> findTextBlobs(std::string_view text) {
   if (!r.keyword("dialect_resources") || !r.punct(":") || !r.punct("{") ||
       !r.keyword("builtin") || !r.punct(":") || !r.punct("{"))
     return std::nullopt;
-  // Entries separated by commas; a trailing comma fails at the brace.
+  // Entries separated by commas (a trailing comma fails at the brace).
   std::vector<TextBlob> blobs;
-  while (!r.peek('}')) {
-    std::optional<std::string_view> key = r.identifier();
-    if (!key || !r.punct(":"))
-      return std::nullopt;
-    std::optional<TextBlob> blob = r.blob(*key);
-    if (!blob)
-      return std::nullopt;
-    blobs.push_back(*blob);
-    if (!r.punct(","))
-      break;
+  if (!r.peek('}')) {
+    do {
+      std::optional<std::string_view> key = r.identifier();
+      if (!key || !r.punct(":"))
+        return std::nullopt;
+      std::optional<TextBlob> blob = r.blob(*key);
+      if (!blob)
+        return std::nullopt;
+      blobs.push_back(*blob);
+    } while (r.punct(","));
   }
   if (blobs.empty() || !r.punct("}") || !r.punct("}") || !r.punct("#-}") ||
       !r.atEnd())

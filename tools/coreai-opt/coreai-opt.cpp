@@ -27,6 +27,7 @@
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassInstrumentation.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "mlir/Transforms/Passes.h"
@@ -231,10 +232,32 @@ public:
 
 private:
   LogicalResult setUpPipeline(PassManager &pm) {
-    if (decoded)
-      pm.addPass(std::make_unique<LoadTextBlobs>(&*decoded));
+    Pass *first = nullptr;
+    if (decoded) {
+      auto load = std::make_unique<LoadTextBlobs>(&*decoded);
+      first = load.get();
+      pm.addPass(std::move(load));
+    }
     if (failed(config.setupPassPipeline(pm)))
       return failure();
+    if (first && (pm.size() == 0 || &*pm.begin() != first)) {
+      // A textual --pass-pipeline replaced the passes: put ours back in
+      // front of the same pipeline, parsed again from its text.
+      std::string pipeline;
+      llvm::raw_string_ostream os(pipeline);
+      pm.printAsTextualPipeline(os);
+      // "anchor(passes)": the passes go into `pm` itself.
+      StringRef passes(pipeline);
+      if (!passes.consume_front(pm.getOpAnchorName()) ||
+          !passes.consume_front("(") || !passes.consume_back(")"))
+        return emitError(UnknownLoc::get(pm.getContext()))
+               << "unexpected pass pipeline text: " << pipeline;
+      static_cast<OpPassManager &>(pm) =
+          OpPassManager(pm.getOpAnchorName(), pm.getNesting());
+      pm.addPass(std::make_unique<LoadTextBlobs>(&*decoded));
+      if (!passes.empty() && failed(parsePassPipeline(passes, pm)))
+        return failure();
+    }
     if (!fastPrint)
       return success();
     // At least one top-level pass, so that the blobs are held out after it.
