@@ -14,19 +14,43 @@ namespace {
 
 /// Checks the blobs of the `{-# dialect_resources ... #-}` section: each
 /// starts with a 4-byte little-endian alignment that must be a power of two.
+/// A section ends at the first `#-}` after its start, even inside a string;
+/// the strings opening before it are checked. One pass over the blob hex.
 std::optional<std::string> checkResourceBlobs(std::string_view text) {
+  constexpr size_t npos = std::string_view::npos;
+  auto isEnd = [&](size_t at) { return text.compare(at, 3, "#-}") == 0; };
   size_t section = text.find("{-#");
-  while (section != std::string_view::npos) {
-    size_t end = text.find("#-}", section);
-    if (end == std::string_view::npos)
-      end = text.size();
-    // MLIR's lexer asserts on an unterminated string or an escape here.
-    for (size_t pos = findChar(text, '"', section); pos < end;) {
+  while (section != npos) {
+    size_t end = npos;
+    for (size_t from = section; end == npos;) {
+      size_t pos = findFirstOf(text, from, '"', '#', '#', '#');
+      if (pos == npos) {
+        end = text.size();
+        break;
+      }
+      if (text[pos] == '#') {
+        if (isEnd(pos))
+          end = pos;
+        from = pos + 1;
+        continue;
+      }
+      // A string opening before the end: its closing quote, and whether a
+      // newline, an escape or the section's end come before that.
       auto where = [&] { return "line " + std::to_string(lineOf(text, pos)); };
-      size_t close = findChar(text, '"', pos + 1);
-      if (close == std::string_view::npos || containsChar(text, '\n', pos, close))
+      bool newline = false, escape = false;
+      size_t close = pos + 1, endInside = npos;
+      while ((close = findFirstOf(text, close, '"', '\n', '\\', '#')) != npos &&
+             text[close] != '"') {
+        newline |= text[close] == '\n';
+        escape |= text[close] == '\\';
+        if (text[close] == '#' && endInside == npos && isEnd(close))
+          endInside = close;
+        ++close;
+      }
+      // MLIR's lexer asserts on an unterminated string or an escape here.
+      if (close == npos || newline)
         return "unterminated string in the resource section at " + where();
-      if (containsChar(text, '\\', pos, close))
+      if (escape)
         return "escape sequence in a string of the resource section at " +
                where();
       if (text.compare(pos, 3, "\"0x") == 0) {
@@ -50,7 +74,8 @@ std::optional<std::string> checkResourceBlobs(std::string_view text) {
           return "resource blob at " + where() + " has alignment " +
                  std::to_string(alignment) + ", which is not a power of two";
       }
-      pos = findChar(text, '"', close + 1);
+      end = endInside;
+      from = close + 1;
     }
     section = text.find("{-#", end);
   }
@@ -59,9 +84,10 @@ std::optional<std::string> checkResourceBlobs(std::string_view text) {
 
 } // namespace
 
-std::optional<std::string> checkInputText(std::string_view text) {
+InputTextInfo inspectInputText(std::string_view text) {
+  InputTextInfo info;
   if (isBytecode(text))
-    return std::nullopt; // MLIR's bytecode reader checks its own input
+    return info; // MLIR's bytecode reader checks its own input
   int depth = 0;
   size_t deepest = std::string_view::npos;
   forEachCodeChar(text, [&](size_t i) {
@@ -75,13 +101,25 @@ std::optional<std::string> checkInputText(std::string_view text) {
                (c == '>' && !(i > 0 && text[i - 1] == '-'))) {
       if (depth > 0)
         --depth;
+    } else if (c == 'l' && !info.explicitLocations &&
+               text.compare(i, 4, "loc(") == 0 &&
+               (i == 0 || !isIdentChar(text[i - 1]))) {
+      info.explicitLocations = true;
     }
     return true;
   });
-  if (deepest != std::string_view::npos)
-    return "brackets nested deeper than " + std::to_string(kMaxNestingDepth) +
-           " levels at line " + std::to_string(lineOf(text, deepest));
-  return checkResourceBlobs(text);
+  if (deepest != std::string_view::npos) {
+    info.problem = "brackets nested deeper than " +
+                   std::to_string(kMaxNestingDepth) + " levels at line " +
+                   std::to_string(lineOf(text, deepest));
+    return info;
+  }
+  info.problem = checkResourceBlobs(text);
+  return info;
+}
+
+std::optional<std::string> checkInputText(std::string_view text) {
+  return inspectInputText(text).problem;
 }
 
 bool hasExplicitLocations(std::string_view text) {

@@ -80,10 +80,11 @@ public:
     if (text.compare(pos, 3, "\"0x") != 0)
       return std::nullopt;
     const size_t digits = pos + 3;
+    // An escape or a newline before the quote is not a hex digit:
+    // decodeTextBlobs() rejects it.
     const size_t close = findChar(text, '"', digits);
     if (close == std::string_view::npos || (close - digits) % 2 != 0 ||
-        close - digits < 8 || containsChar(text, '\\', digits, close) ||
-        containsChar(text, '\n', digits, close))
+        close - digits < 8)
       return std::nullopt;
     std::optional<uint32_t> alignment = alignmentDigits(text.data() + digits);
     if (!alignment || !isPowerOfTwo(*alignment))

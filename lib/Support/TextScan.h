@@ -13,6 +13,10 @@
 #include <cstring>
 #include <string_view>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace coreai {
 namespace textscan {
 
@@ -54,26 +58,46 @@ inline bool containsChar(std::string_view text, char c, size_t from,
   return from < to && std::memchr(text.data() + from, c, to - from);
 }
 
+/// Position of the first of `a`, `b`, `c`, `d` at or after `from` (npos if
+/// none): one pass where memchr would need one per character.
+inline size_t findFirstOf(std::string_view text, size_t from, char a, char b,
+                          char c, char d) {
+  const char *p = text.data() + (from < text.size() ? from : text.size());
+  const char *end = text.data() + text.size();
+#if defined(__SSE2__)
+  const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b),
+                vc = _mm_set1_epi8(c), vd = _mm_set1_epi8(d);
+  auto matches = [&](const char *q) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(q));
+    return _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb)),
+        _mm_or_si128(_mm_cmpeq_epi8(v, vc), _mm_cmpeq_epi8(v, vd)));
+  };
+  for (; end - p >= 64; p += 64) {
+    const __m128i any =
+        _mm_or_si128(_mm_or_si128(matches(p), matches(p + 16)),
+                     _mm_or_si128(matches(p + 32), matches(p + 48)));
+    if (_mm_movemask_epi8(any))
+      break;
+  }
+  for (; end - p >= 16; p += 16)
+    if (int mask = _mm_movemask_epi8(matches(p)))
+      return p - text.data() + __builtin_ctz(mask);
+#endif
+  for (; p < end; ++p)
+    if (*p == a || *p == b || *p == c || *p == d)
+      return p - text.data();
+  return std::string_view::npos;
+}
+
 /// End of the string literal opening at `open` (the closing quote), or
 /// npos if it is not closed.
 inline size_t skipString(std::string_view text, size_t open) {
-  size_t i = open + 1;
-  while (true) {
-    size_t quote = findChar(text, '"', i);
-    if (quote == std::string_view::npos)
-      return quote;
-    if (!containsChar(text, '\\', i, quote))
-      return quote;
-    // Escapes before the quote: walk them (rare outside blobs).
-    size_t j = i;
-    while (j < quote) {
-      if (text[j] == '\\')
-        ++j;
-      ++j;
-    }
-    if (j == quote)
-      return quote;
-    i = quote + 1; // the quote was escaped
+  for (size_t i = open + 1;;) {
+    size_t at = findFirstOf(text, i, '"', '\\', '"', '"');
+    if (at == std::string_view::npos || text[at] == '"')
+      return at;
+    i = at + 2; // an escape: the next character is part of it
   }
 }
 

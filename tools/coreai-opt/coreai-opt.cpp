@@ -302,15 +302,16 @@ int main(int argc, char **argv) {
   }
 
   // Reject input that would abort MLIR's parser instead of diagnosing it.
-  if (std::optional<std::string> problem =
-          coreai::checkInputText(input->getBuffer())) {
-    llvm::errs() << input->getBufferIdentifier() << ": error: " << *problem
+  std::string_view text(input->getBufferStart(), input->getBufferSize());
+  coreai::InputTextInfo info = coreai::inspectInputText(text);
+  if (info.problem) {
+    llvm::errs() << input->getBufferIdentifier() << ": error: " << *info.problem
                  << "\n";
     return 1;
   }
 
   // A program written with explicit locations prints them back.
-  if (coreai::hasExplicitLocations(input->getBuffer())) {
+  if (info.explicitLocations) {
     auto &options = llvm::cl::getRegisteredOptions();
     auto it = options.find("mlir-print-debuginfo");
     if (it != options.end() && it->second->getNumOccurrences() == 0)

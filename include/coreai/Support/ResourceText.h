@@ -61,8 +61,9 @@ bool isPlainResourceKey(std::string_view key);
 /// two alignment and an even number of digits, no comments or escapes, and
 /// nothing but white space after it. Anything else (no such section,
 /// bytecode, other resources, a section followed by more text, ...) gives
-/// std::nullopt: MLIR's own parser has to read that text. The digits of the
-/// data are not checked here (decodeTextBlobs() does).
+/// std::nullopt: MLIR's own parser has to read that text. The data digits
+/// are not checked here (decodeTextBlobs() fails on anything not hex,
+/// escapes and newlines included).
 std::optional<std::vector<TextBlob>> findTextBlobs(std::string_view text);
 
 /// `text` with the data digits of `blobs` removed: each blob string keeps

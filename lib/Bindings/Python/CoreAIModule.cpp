@@ -271,8 +271,8 @@ NB_MODULE(_coreai, m) {
                                     .c_str());
         std::string_view text((*buffer)->getBufferStart(),
                               (*buffer)->getBufferSize());
-        return nb::make_tuple(coreai::checkInputText(text),
-                              coreai::hasExplicitLocations(text));
+        coreai::InputTextInfo info = coreai::inspectInputText(text);
+        return nb::make_tuple(info.problem, info.explicitLocations);
       },
       nb::arg("path"),
       "(problem or None, has explicit locations) for a program file.");
