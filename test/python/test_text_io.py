@@ -448,3 +448,105 @@ def test_printing_does_not_disturb_other_programs_of_the_context():
     text_a, text_b = str(a), str(b)
     assert str(b) == text_b and str(a) == text_a
     assert blob_values(b) == {"a": b"\x01\x02\x03\x04", "b": b"\xAB\xCD"}
+
+
+# --------------------------------------------------------------------------- input scans
+
+def reference_checks(text: bytes):
+    """(problem, has locations) of the input checks (coreai/Support/InputChecks.h),
+    transcribed plainly: one search per character where the C++ fuses them."""
+    def skip_string(i):  # closing quote of the string opening at i, or None
+        i += 1
+        while True:
+            quote = text.find(b'"', i)
+            if quote < 0:
+                return None
+            j = i
+            while j < quote:
+                j += 2 if text[j:j + 1] == b"\\" else 1
+            if j == quote:
+                return quote
+            i = quote + 1
+
+    def code_chars():
+        i = 0
+        while i < len(text):
+            if text[i:i + 1] == b'"':
+                i = skip_string(i)
+                if i is None:
+                    return
+            elif text[i:i + 2] == b"//":
+                i = text.find(b"\n", i)
+                if i < 0:
+                    return
+            else:
+                yield i
+            i += 1
+
+    line = lambda pos: text.count(b"\n", 0, pos) + 1  # noqa: E731
+    depth, locations = 0, False
+    for i in code_chars():
+        c = text[i:i + 1]
+        if c in b"([{<":
+            depth += 1
+            if depth > 256:
+                return f"brackets nested deeper than 256 levels at line {line(i)}", None
+        elif c in b")]}" or (c == b">" and not (i > 0 and text[i - 1:i] == b"-")):
+            depth = max(0, depth - 1)
+        elif text[i:i + 4] == b"loc(" and (i == 0 or not (chr(text[i - 1]).isalnum()
+                                                          or chr(text[i - 1]) in "_$.")):
+            locations = True
+    section = text.find(b"{-#")
+    while section >= 0:
+        end = text.find(b"#-}", section)
+        end = len(text) if end < 0 else end
+        pos = text.find(b'"', section)
+        while 0 <= pos < end:
+            where = f"line {line(pos)}"
+            close = text.find(b'"', pos + 1)
+            if close < 0 or b"\n" in text[pos:close]:
+                return f"unterminated string in the resource section at {where}", locations
+            if b"\\" in text[pos:close]:
+                return f"escape sequence in a string of the resource section at {where}", locations
+            if text[pos:pos + 3] == b'"0x':
+                digits = text[pos + 3:close]
+                if len(digits) % 2:
+                    return f"resource blob at {where} has an odd number of hex digits", locations
+                if len(digits) < 8:
+                    return (f"resource blob at {where} is too short to hold its 4-byte "
+                            "alignment header"), locations
+                try:
+                    alignment = int.from_bytes(bytes.fromhex(digits[:8].decode("latin-1")),
+                                               "little")
+                except ValueError:
+                    return f"resource blob at {where} is not a hex string", locations
+                if alignment == 0 or alignment & (alignment - 1):
+                    return (f"resource blob at {where} has alignment {alignment}, which is "
+                            "not a power of two"), locations
+            pos = text.find(b'"', close + 1)
+        section = text.find(b"{-#", end)
+    return None, locations
+
+
+PIECES = [b'"', b"\\", b"\n", b"#-}", b"{-#", b"#", b"-", b"}", b"{", b"(", b")", b"<", b">",
+          b"->", b"0x", b'"0x', b"10000000", b"03000000", b"AB", b"G", b" ", b"x", b"loc(",
+          b"aloc(", b"//", b"0" * 70, b'\\"']
+
+
+def test_input_checks_match_a_plain_transcription(tmp_path):
+    rng = np.random.default_rng(11)
+    texts = [case_data(name) for name in CASES]
+    for _ in range(3000):
+        texts.append(b"".join(PIECES[i] for i in rng.integers(0, len(PIECES),
+                                                              rng.integers(0, 60))))
+    path = tmp_path / "in.mlir"
+    for text in texts:
+        if text.startswith(b"ML\xefR"):
+            continue
+        problem, locations = reference_checks(text)
+        assert native.check_input_text(text) == problem, text
+        path.write_bytes(text)
+        got_problem, got_locations = native.check_input_file(str(path))
+        assert got_problem == problem, text
+        if problem is None:
+            assert got_locations == locations == native.has_explicit_locations(text), text
