@@ -36,12 +36,15 @@ Diagnostic = Tuple[str, str, List["Diagnostic"]]
 def fast_text_enabled() -> bool:
     """False when $COREAI_TEXT_BLOBS=mlir turns the fast blob hex path off."""
 
-def parse_text(text: bytes, context: ir.Context,
-               filename: str = "-") -> Optional[Tuple[Optional[object], List[Diagnostic]]]:
-    """Parses program text with fast blob decoding: None if the text needs MLIR's own
-    parser (nothing was done), else (module capsule or None, error diagnostics)."""
+def parse_text(text: bytes, context: ir.Context, filename: str = "-"
+               ) -> Tuple[Optional[str], bool, Optional[Tuple[Optional[object], List[Diagnostic]]]]:
+    """Checks program text (check_input_text), then parses it with fast blob decoding:
+    (problem or None, has explicit locations, result), the result being None if the text
+    has a problem or needs MLIR's own parser (nothing was parsed), else (module capsule or
+    None, error diagnostics)."""
 
-def parse_file(path: str, context: ir.Context) -> Optional[Tuple[Optional[object], List[Diagnostic]]]:
+def parse_file(path: str, context: ir.Context
+               ) -> Tuple[Optional[str], bool, Optional[Tuple[Optional[object], List[Diagnostic]]]]:
     """parse_text() on a file, mapped rather than read; locations name it."""
 
 def print_text(module: ir.Module, generic: bool, debug_info: bool) -> Optional[str]:

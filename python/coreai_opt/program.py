@@ -205,18 +205,17 @@ class AIProgram:
         """Parses program text (custom or generic form) or bytecode."""
         data = text.encode() if isinstance(text, str) else bytes(text)
         is_bytecode = data.startswith(_BYTECODE_MAGIC)
+        context = context or make_context()
+        module, debug_info = None, False
         if not is_bytecode:
-            problem = _coreai.check_input_text(data)
+            problem, debug_info, parsed = _coreai.parse_text(data, context)
             if problem:
                 raise ParseError(f"{filename}: {problem}")
-        context = context or make_context()
-        module = None if is_bytecode else cls._parse_fast(
-            lambda: _coreai.parse_text(data, context), filename)
+            module = cls._parse_fast(parsed, filename)
         if module is None:
             module = cls._parse_with(lambda: ir.Module.parse(data, context=context), filename)
-        return cls(module,
-                   generic=not is_bytecode and _is_generic_form(data),
-                   debug_info=not is_bytecode and _coreai.has_explicit_locations(data))
+        return cls(module, generic=not is_bytecode and _is_generic_form(data),
+                   debug_info=debug_info)
 
     @classmethod
     def load(cls, path: _PathLike, *, context: Optional[ir.Context] = None) -> "AIProgram":
@@ -224,18 +223,19 @@ class AIProgram:
         file is parsed where it lies (no copy in Python), and locations
         name it."""
         path = Path(path)
+        context = context or make_context()
+        module, debug_info = None, False
         try:
             with open(path, "rb") as f:
                 head = f.read(1 << 20)
             is_bytecode = head.startswith(_BYTECODE_MAGIC)
-            problem, debug_info = (None, False) if is_bytecode else _coreai.check_input_file(str(path))
+            if not is_bytecode:
+                problem, debug_info, parsed = _coreai.parse_file(str(path), context)
+                if problem:
+                    raise ParseError(f"{path}: {problem}")
+                module = cls._parse_fast(parsed, str(path))
         except (OSError, ValueError) as e:
             raise ParseError(f"cannot read {path}: {getattr(e, 'strerror', None) or e}") from None
-        if problem:
-            raise ParseError(f"{path}: {problem}")
-        context = context or make_context()
-        module = None if is_bytecode else cls._parse_fast(
-            lambda: _coreai.parse_file(str(path), context), str(path))
         if module is None:
             module = cls._parse_with(lambda: ir.Module.parseFile(str(path), context=context),
                                      str(path))
@@ -250,17 +250,13 @@ class AIProgram:
             raise ParseError(f"cannot parse {filename}:\n" + "\n".join(diags), diags) from None
 
     @staticmethod
-    def _parse_fast(parse, filename: str) -> Optional[ir.Module]:
-        """Parses with the native fast path (blob hex decoded in C++); None
-        when the text needs MLIR's own parser. Errors are reported as
+    def _parse_fast(parsed, filename: str) -> Optional[ir.Module]:
+        """The module of a native parse (blob hex decoded in C++), None when
+        the text needs MLIR's own parser. Errors are reported as
         _parse_with() reports them."""
-        try:
-            result = parse()
-        except ValueError as e:
-            raise ParseError(f"cannot read {filename}: {e}") from None
-        if result is None:
+        if parsed is None:
             return None
-        capsule, diagnostics = result
+        capsule, diagnostics = parsed
         if capsule is None:
             diags = _format_diagnostics(diagnostics, filename) or [
                 "Unable to parse module assembly"]

@@ -132,14 +132,20 @@ nb::tuple describeDiagnostic(Diagnostic &diag) {
   return nb::make_tuple(printLocation(diag.getLocation()), diag.str(), notes);
 }
 
-/// The result of parsing with the fast path: None when the text needs
-/// MLIR's own parser (nothing was done), else (module capsule or None, the
-/// error diagnostics). Errors are captured like the upstream bindings'
+/// The input checks of `text` (coreai/Support/InputChecks.h), then, if it
+/// passes them, the fast path's parse: (problem or None, explicit locations,
+/// result), where the result is None when the text needs MLIR's own parser
+/// (or has a problem; nothing was parsed), else (module capsule or None, the
+/// error diagnostics). Errors are captured as the upstream bindings'
 /// Module.parse captures them; other diagnostics go on to the context's
 /// handlers.
-nb::object parseWithCapture(llvm::StringRef text, llvm::StringRef sourceName,
-                            nb::handle pyContext) {
+nb::tuple checkAndParse(llvm::StringRef text, llvm::StringRef sourceName,
+                        nb::handle pyContext) {
   MLIRContext *ctx = toContext(pyContext);
+  coreai::InputTextInfo info =
+      coreai::inspectInputText(std::string_view(text.data(), text.size()));
+  if (info.problem)
+    return nb::make_tuple(*info.problem, false, nb::none());
   std::vector<nb::tuple> errors;
   std::optional<OwningOpRef<ModuleOp>> parsed;
   {
@@ -152,15 +158,15 @@ nb::object parseWithCapture(llvm::StringRef text, llvm::StringRef sourceName,
     parsed = coreai::parseProgramText(text, sourceName, ctx);
   }
   if (!parsed)
-    return nb::none();
+    return nb::make_tuple(nb::none(), info.explicitLocations, nb::none());
   nb::list diagnostics;
   for (nb::tuple &e : errors)
     diagnostics.append(e);
-  if (!*parsed)
-    return nb::make_tuple(nb::none(), diagnostics);
-  ModuleOp module = parsed->release();
-  return nb::make_tuple(nb::steal(mlirPythonModuleToCapsule(wrap(module))),
-                        diagnostics);
+  nb::object module = nb::none();
+  if (*parsed)
+    module = nb::steal(mlirPythonModuleToCapsule(wrap(parsed->release())));
+  return nb::make_tuple(nb::none(), info.explicitLocations,
+                        nb::make_tuple(module, diagnostics));
 }
 
 /// The printing flags of the upstream bindings' Operation.print/get_asm.
@@ -282,23 +288,26 @@ NB_MODULE(_coreai, m) {
   m.def(
       "parse_text",
       [](nb::bytes text, nb::handle context, const std::string &filename) {
-        return parseWithCapture(llvm::StringRef(text.c_str(), text.size()),
-                                filename, context);
+        return checkAndParse(llvm::StringRef(text.c_str(), text.size()),
+                             filename, context);
       },
       nb::arg("text"), nb::arg("context"), nb::arg("filename") = "-",
-      "Parses program text with fast blob decoding: None if the text needs "
-      "MLIR's own parser, else (module capsule or None, error diagnostics "
-      "as (location, message, notes)).");
+      "Checks program text, then parses it with fast blob decoding: "
+      "(problem or None, has explicit locations, result), the result being "
+      "None if the text has a problem or needs MLIR's own parser, else "
+      "(module capsule or None, error diagnostics as (location, message, "
+      "notes)).");
   m.def(
       "parse_file",
       [](const std::string &path, nb::handle context) {
+        // Mapped, not read into Python: text programs can be many GB.
         auto buffer = llvm::MemoryBuffer::getFile(
             path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
         if (!buffer)
           throw nb::value_error(("cannot read " + path + ": " +
                                  buffer.getError().message())
                                     .c_str());
-        return parseWithCapture((*buffer)->getBuffer(), path, context);
+        return checkAndParse((*buffer)->getBuffer(), path, context);
       },
       nb::arg("path"), nb::arg("context"),
       "parse_text() on a file, mapped rather than read; locations name it.");
