@@ -246,14 +246,15 @@ findPrintedBlobs(std::string_view text) {
   const size_t section = text.rfind("\n{-#\n", end);
   if (section == std::string_view::npos)
     return std::nullopt;
-  std::string_view head = "\n  dialect_resources: {\n";
-  if (text.compare(section + 4, head.size(), head) != 0)
-    return std::vector<PrintedBlob>();
-  // Dialect blocks are indented by four spaces, their entries by six.
+  // Dialect blocks are indented by four spaces, their entries by six; the
+  // dialect resources come first.
   std::string_view builtin = "\n    builtin: {\n";
   size_t block = text.find(builtin, section);
   if (block == std::string_view::npos || block > end)
     return std::vector<PrintedBlob>();
+  std::string_view head = "\n  dialect_resources: {\n";
+  if (text.compare(section + 4, head.size(), head) != 0)
+    return std::nullopt;
   std::vector<PrintedBlob> blobs;
   size_t pos = block + builtin.size();
   while (true) {

@@ -634,7 +634,7 @@ static void testHex() {
     std::string ref(2 * n, '?'), got(2 * n, '?');
     encodeHexWithIsa(Isa::Scalar, bytes.data(), n, &ref[0]);
     encodeHex(bytes.data(), n, &got[0], pool);
-    std::vector<uint8_t> back(n);
+    std::vector<uint8_t> back(n + 1);
     CHECK(got == ref && decodeHex(got.data(), n, back.data(), pool) &&
               std::memcmp(back.data(), bytes.data(), n) == 0,
           "threaded hex of %zu bytes", n);

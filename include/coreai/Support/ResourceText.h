@@ -95,9 +95,8 @@ struct PrintedBlob {
 /// The builtin blob entries of text printed by MLIR's printer, in order:
 /// found in the resource section that ends the text (trailing newlines
 /// allowed), whose builtin block must be in the printer's exact layout
-/// with identifier keys. std::nullopt if the text has a section but it is
-/// not in that form; an empty list if there is no section or no builtin
-/// block.
+/// with identifier keys. An empty list if there is no section or no
+/// builtin block; std::nullopt if there is one but not in that form.
 std::optional<std::vector<PrintedBlob>> findPrintedBlobs(std::string_view text);
 
 /// Text with bytes whose hex digits are inserted at given offsets: the
