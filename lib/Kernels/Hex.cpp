@@ -57,7 +57,7 @@ EncodeHexFn encoderFor(Isa isa) {
   if (isa == Isa::AVX2 || isa == Isa::AVX512)
     if (EncodeHexFn f = avx2EncodeHex())
       return f;
-  return encodeHexTable;
+  return encodeHexPortable;
 }
 
 DecodeHexFn decoderFor(Isa isa) {
@@ -66,7 +66,7 @@ DecodeHexFn decoderFor(Isa isa) {
   if (isa == Isa::AVX2 || isa == Isa::AVX512)
     if (DecodeHexFn f = avx2DecodeHex())
       return f;
-  return decodeHexTable;
+  return decodeHexPortable;
 }
 
 /// Calls body(begin, end) on byte ranges of kHexChunk covering [0, n),

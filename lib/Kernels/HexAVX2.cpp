@@ -1,7 +1,7 @@
 //===- HexAVX2.cpp - Hex conversion on 256-bit lanes ----------------------===//
 // Compiled with -mavx2 (see CMakeLists.txt); only called after a run-time
 // CPU check. 32 bytes <-> 64 digits per step; the tails go through the
-// table-driven path of HexInternal.h.
+// portable path of HexInternal.h.
 //===----------------------------------------------------------------------===//
 #include "HexInternal.h"
 
@@ -33,7 +33,7 @@ void encodeHexAVX2(const uint8_t *in, size_t n, char *out) {
     _mm256_storeu_si256((__m256i *)(out + 2 * i + 32),
                         _mm256_permute2x128_si256(first, second, 0x31));
   }
-  encodeHexTable(in + i, n - i, out + 2 * i);
+  encodeHexPortable(in + i, n - i, out + 2 * i);
 }
 
 /// The values of 32 hex digits; lanes that are not a digit set `bad`.
@@ -69,7 +69,7 @@ bool decodeHexAVX2(const char *in, size_t n, uint8_t *out) {
     _mm256_storeu_si256((__m256i *)(out + i),
                         _mm256_permute4x64_epi64(packed, 0xD8));
   }
-  const bool tailOk = decodeHexTable(in + 2 * i, n - i, out + i);
+  const bool tailOk = decodeHexPortable(in + 2 * i, n - i, out + i);
   return tailOk && _mm256_testz_si256(bad, bad);
 }
 

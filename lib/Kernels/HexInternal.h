@@ -1,4 +1,4 @@
-//===- HexInternal.h - Table-driven hex conversion and path lookup --------===//
+//===- HexInternal.h - Portable hex conversion and path lookup ------------===//
 //
 // The portable path of Hex.h, shared by the generic path and, for their
 // tails, the SIMD paths (HexAVX2.cpp). Everything has internal linkage (see
@@ -17,50 +17,40 @@ namespace coreai {
 namespace kernels {
 namespace detail {
 
-/// Two upper-case digits per byte value, high nibble first.
-struct HexPairs {
-  char pair[256][2];
-};
-static constexpr HexPairs makeHexPairs() {
-  HexPairs t{};
-  const char *digits = "0123456789ABCDEF";
-  for (int b = 0; b < 256; ++b) {
-    t.pair[b][0] = digits[b >> 4];
-    t.pair[b][1] = digits[b & 15];
+/// The upper-case digit of a nibble, without a branch.
+static inline char hexDigitOf(uint8_t nibble) {
+  return (char)(nibble + '0' + (nibble > 9) * ('A' - '0' - 10));
+}
+
+/// 1 if `c` is not a hex digit (either case), else 0; without a branch.
+static inline uint8_t notHexDigit(uint8_t c) {
+  const uint8_t digit = (uint8_t)(c - '0') < 10;
+  const uint8_t letter = (uint8_t)((c | 0x20) - 'a') < 6;
+  return (uint8_t)(1 - (digit | letter));
+}
+
+/// The value of hex digit `c` (anything for other characters): the low
+/// four bits, plus 9 for the letters (0x41-0x46, 0x61-0x66).
+static inline uint8_t hexValueOf(uint8_t c) {
+  return (uint8_t)((c & 15) + 9 * (c >> 6));
+}
+
+/// Branch-free loops the compiler vectorizes for the target at hand.
+static inline void encodeHexPortable(const uint8_t *in, size_t n, char *out) {
+  for (size_t i = 0; i < n; ++i) {
+    out[2 * i] = hexDigitOf(in[i] >> 4);
+    out[2 * i + 1] = hexDigitOf(in[i] & 15);
   }
-  return t;
-}
-static constexpr HexPairs kHexPairs = makeHexPairs();
-
-/// The value of each character as a hex digit; 0xFF if it is not one.
-struct HexValues {
-  uint8_t value[256];
-};
-static constexpr HexValues makeHexValues() {
-  HexValues t{};
-  for (int c = 0; c < 256; ++c)
-    t.value[c] = c >= '0' && c <= '9'   ? c - '0'
-                 : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                 : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                                        : 0xFF;
-  return t;
-}
-static constexpr HexValues kHexValues = makeHexValues();
-
-static inline void encodeHexTable(const uint8_t *in, size_t n, char *out) {
-  for (size_t i = 0; i < n; ++i)
-    std::memcpy(out + 2 * i, kHexPairs.pair[in[i]], 2);
 }
 
-static inline bool decodeHexTable(const char *in, size_t n, uint8_t *out) {
+static inline bool decodeHexPortable(const char *in, size_t n, uint8_t *out) {
   uint8_t bad = 0;
   for (size_t i = 0; i < n; ++i) {
-    const uint8_t hi = kHexValues.value[(uint8_t)in[2 * i]];
-    const uint8_t lo = kHexValues.value[(uint8_t)in[2 * i + 1]];
-    bad |= hi | lo;
-    out[i] = (uint8_t)(hi << 4 | (lo & 15));
+    const uint8_t hi = (uint8_t)in[2 * i], lo = (uint8_t)in[2 * i + 1];
+    bad |= notHexDigit(hi) | notHexDigit(lo);
+    out[i] = (uint8_t)(hexValueOf(hi) << 4 | (hexValueOf(lo) & 15));
   }
-  return (bad & 0xF0) == 0;
+  return bad == 0;
 }
 
 using EncodeHexFn = void (*)(const uint8_t *, size_t, char *);

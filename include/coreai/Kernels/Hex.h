@@ -3,7 +3,7 @@
 // MLIR's text format stores a resource blob as a string of two hex digits
 // per byte (upper case when MLIR prints them, either case when it reads
 // them). These functions convert between bytes and such digits on each
-// implementation path (the scalar reference, a portable table-driven path,
+// implementation path (the scalar reference, a portable branch-free path,
 // AVX2), split over threads for large data. Every path and every split
 // gives the same result.
 //
