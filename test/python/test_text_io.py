@@ -225,6 +225,8 @@ LEFT_TO_MLIR = {
     "no_0x": SMALL.replace('"0x04000000ABCD"', '"04000000ABCD"'),
     "duplicate_key": SMALL.replace("      b:", "      a:"),
     "quoted_key": SMALL.replace("      b:", '      "b":').replace("<b>", '<"b">'),
+    # A key MLIR quotes: printing is left to MLIR too.
+    "dashed_key": SMALL.replace("      b:", '      "b-1":').replace("<b>", '<"b-1">'),
     "integer_type_key": blob_text([("a", 16, b"\x01"), ("i32", 4, b"\x02")]),
     "trailing_comma": SMALL.replace('ABCD"\n', 'ABCD",\n'),
     "comment_in_section": SMALL.replace("    builtin: {", "    builtin: { // blobs"),

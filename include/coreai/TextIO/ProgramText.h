@@ -107,8 +107,8 @@ public:
 
   /// Takes the blobs out (putting back those of an earlier call first).
   /// Takes nothing and returns false if a key is not a plain identifier:
-  /// MLIR prints keys as they are, and such an entry could not be found in
-  /// its output.
+  /// findPrintedBlobs() reads only the entries of such keys, and MLIR then
+  /// prints the program with its blobs.
   bool stash();
   /// Puts the blobs taken out back.
   void restore();
