@@ -223,7 +223,8 @@ bool decodeTextBlobs(std::string_view text, const std::vector<TextBlob> &blobs,
     const BlobTask &task = tasks[t];
     const TextBlob &b = blobs[task.index];
     if (!kernels::decodeHex(text.data() + b.dataBegin + 2 * task.begin,
-                            task.end - task.begin, out[task.index] + task.begin))
+                            task.end - task.begin,
+                            out[task.index] + task.begin))
       ok.store(false, std::memory_order_relaxed);
   });
   return ok.load();

@@ -46,7 +46,8 @@ namespace {
 
 /// Options under which MlirOptMain shows or keeps the program between
 /// parsing, the passes and printing, where the fast path leaves the blobs
-/// out: with any of them, MLIR handles the text itself.
+/// out, or counts its actions (the fast path adds a pass): with any of
+/// them, MLIR handles the text itself.
 constexpr const char *kOptionsNeedingMLIRText[] = {
     "mlir-print-ir-before",
     "mlir-print-ir-after",
@@ -58,6 +59,8 @@ constexpr const char *kOptionsNeedingMLIRText[] = {
     "mlir-pass-pipeline-crash-reproducer",
     "mlir-elide-resource-strings-if-larger",
     "mlir-enable-debugger-hook",
+    "mlir-debug-counter",
+    "log-actions-to",
 };
 
 bool anyOptionGiven(llvm::ArrayRef<const char *> names) {
@@ -192,8 +195,8 @@ public:
       return succeeded(MlirOptMain(os, std::move(input), registry, config));
     // MlirOptMain gets a view of the input: blobs read from bytecode may
     // refer to it, and are written out after MlirOptMain returns.
-    auto view = llvm::MemoryBuffer::getMemBuffer(input->getMemBufferRef(),
-                                                 /*RequiresNullTerminator=*/false);
+    auto view = llvm::MemoryBuffer::getMemBuffer(
+        input->getMemBufferRef(), /*RequiresNullTerminator=*/false);
 
     MlirOptMainConfig fastConfig = config;
     if (decoded)
@@ -205,7 +208,8 @@ public:
     bool ok;
     {
       llvm::raw_string_ostream small(printed);
-      llvm::raw_ostream &out = fastPrint ? static_cast<llvm::raw_ostream &>(small) : os;
+      llvm::raw_ostream &out =
+          fastPrint ? static_cast<llvm::raw_ostream &>(small) : os;
       ok = succeeded(MlirOptMain(out, std::move(view), registry, fastConfig));
     }
     // MlirOptMain's context is gone; the blobs held out are ours now.
