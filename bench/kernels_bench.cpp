@@ -8,11 +8,14 @@
 // or f16), and the 2-thread ParallelFor cuts [0, n) into 4 * threads chunks
 // that the threads take in turn.
 //   coreai-kernels-bench [numTensors=8] [dim=4096] [config name filter]
-// First line: the chunk hash of the output digests in cache.
+// First lines: the chunk hash of the output digests in cache, then the hex
+// encoding and decoding of blob text (bytes per second), in cache and on a
+// 256 MB blob with 1 and 2 threads.
 // COREAI_KERNELS_ISA=scalar|generic|avx2|avx512 forces a path.
 //
 //===----------------------------------------------------------------------===//
 #include "coreai/Kernels/Digest.h"
+#include "coreai/Kernels/Hex.h"
 #include "coreai/Kernels/Quantize.h"
 
 #include <algorithm>
@@ -86,6 +89,39 @@ int main(int argc, char **argv) {
     (void)sink;
     std::printf("chunk hash (output digests), 1 thread, in cache: %.1f GB/s\n",
                 reps * (double)kDigestChunk / ms / 1e6);
+  }
+
+  {
+    // Hex of blob text: a chunk in cache, then a large blob in memory.
+    std::vector<uint8_t> bytes(size_t(256) << 20);
+    for (size_t i = 0; i < bytes.size(); ++i)
+      bytes[i] = (uint8_t)(i * 131 + (i >> 9));
+    std::vector<char> digits(2 * bytes.size());
+    std::vector<uint8_t> back(bytes.size());
+    const int reps = 2000;
+    double enc = medianMs([&] {
+      for (int r = 0; r < reps; ++r)
+        encodeHex(bytes.data(), kHexChunk, digits.data());
+    });
+    double dec = medianMs([&] {
+      for (int r = 0; r < reps; ++r)
+        decodeHex(digits.data(), kHexChunk, back.data());
+    });
+    std::printf("hex, 1 thread, in cache: encode %.1f GB/s, decode %.1f GB/s\n",
+                reps * (double)kHexChunk / enc / 1e6,
+                reps * (double)kHexChunk / dec / 1e6);
+    for (int n : {1, 2}) {
+      ParallelFor pf = n > 1 ? threads(n) : ParallelFor();
+      encodeHex(bytes.data(), bytes.size(), digits.data(), pf); // touch
+      decodeHex(digits.data(), bytes.size(), back.data(), pf);
+      enc = medianMs(
+          [&] { encodeHex(bytes.data(), bytes.size(), digits.data(), pf); });
+      dec = medianMs(
+          [&] { decodeHex(digits.data(), bytes.size(), back.data(), pf); });
+      std::printf("hex, %d thread(s), 256 MB blob: encode %.1f GB/s, decode "
+                  "%.1f GB/s\n",
+                  n, bytes.size() / enc / 1e6, bytes.size() / dec / 1e6);
+    }
   }
 
   std::vector<float> w32(total);

@@ -2,110 +2,55 @@
 
 #include "coreai/Support/InputChecks.h"
 
+#include "TextScan.h"
+
 #include <cstdint>
-#include <cstring>
 
 namespace coreai {
+
+using namespace textscan;
+
 namespace {
-
-bool isIdentChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-         (c >= '0' && c <= '9') || c == '_' || c == '$' || c == '.';
-}
-
-int hexValue(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
-/// Line number (1-based) of offset `pos`.
-size_t lineOf(std::string_view text, size_t pos) {
-  size_t line = 1;
-  for (size_t i = 0; i < pos && i < text.size(); ++i)
-    line += text[i] == '\n';
-  return line;
-}
-
-/// Position of the next `c` at or after `from` (npos if none); memchr, so
-/// that multi-gigabyte hex blobs are skipped at memory speed.
-size_t findChar(std::string_view text, char c, size_t from) {
-  if (from >= text.size())
-    return std::string_view::npos;
-  const void *hit = std::memchr(text.data() + from, c, text.size() - from);
-  return hit ? static_cast<const char *>(hit) - text.data()
-             : std::string_view::npos;
-}
-
-/// True if `c` occurs in [from, to).
-bool containsChar(std::string_view text, char c, size_t from, size_t to) {
-  return from < to && std::memchr(text.data() + from, c, to - from);
-}
-
-/// End of the string literal opening at `open` (the closing quote), or
-/// npos if it is not closed.
-size_t skipString(std::string_view text, size_t open) {
-  size_t i = open + 1;
-  while (true) {
-    size_t quote = findChar(text, '"', i);
-    if (quote == std::string_view::npos)
-      return quote;
-    if (!containsChar(text, '\\', i, quote))
-      return quote;
-    // Escapes before the quote: walk them (rare outside blobs).
-    size_t j = i;
-    while (j < quote) {
-      if (text[j] == '\\')
-        ++j;
-      ++j;
-    }
-    if (j == quote)
-      return quote;
-    i = quote + 1; // the quote was escaped
-  }
-}
-
-/// Calls `fn(pos)` for every character of `text` outside string literals
-/// and comments; `fn` returns false to stop.
-template <typename Fn> void forEachCodeChar(std::string_view text, Fn fn) {
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '"') {
-      i = skipString(text, i);
-      if (i == std::string_view::npos)
-        return;
-      continue;
-    }
-    if (c == '/' && i + 1 < text.size() && text[i + 1] == '/') {
-      i = findChar(text, '\n', i);
-      if (i == std::string_view::npos)
-        return;
-      continue;
-    }
-    if (!fn(i))
-      return;
-  }
-}
 
 /// Checks the blobs of the `{-# dialect_resources ... #-}` section: each
 /// starts with a 4-byte little-endian alignment that must be a power of two.
+/// A section ends at the first `#-}` after its start, even inside a string;
+/// the strings opening before it are checked. One pass over the blob hex.
 std::optional<std::string> checkResourceBlobs(std::string_view text) {
+  constexpr size_t npos = std::string_view::npos;
+  auto isEnd = [&](size_t at) { return text.compare(at, 3, "#-}") == 0; };
   size_t section = text.find("{-#");
-  while (section != std::string_view::npos) {
-    size_t end = text.find("#-}", section);
-    if (end == std::string_view::npos)
-      end = text.size();
-    // MLIR's lexer asserts on an unterminated string or an escape here.
-    for (size_t pos = findChar(text, '"', section); pos < end;) {
+  while (section != npos) {
+    size_t end = npos;
+    for (size_t from = section; end == npos;) {
+      size_t pos = findFirstOf(text, from, '"', '#', '#', '#');
+      if (pos == npos) {
+        end = text.size();
+        break;
+      }
+      if (text[pos] == '#') {
+        if (isEnd(pos))
+          end = pos;
+        from = pos + 1;
+        continue;
+      }
+      // A string opening before the end: its closing quote, and whether a
+      // newline, an escape or the section's end come before that.
       auto where = [&] { return "line " + std::to_string(lineOf(text, pos)); };
-      size_t close = findChar(text, '"', pos + 1);
-      if (close == std::string_view::npos || containsChar(text, '\n', pos, close))
+      bool newline = false, escape = false;
+      size_t close = pos + 1, endInside = npos;
+      while ((close = findFirstOf(text, close, '"', '\n', '\\', '#')) != npos &&
+             text[close] != '"') {
+        newline |= text[close] == '\n';
+        escape |= text[close] == '\\';
+        if (text[close] == '#' && endInside == npos && isEnd(close))
+          endInside = close;
+        ++close;
+      }
+      // MLIR's lexer asserts on an unterminated string or an escape here.
+      if (close == npos || newline)
         return "unterminated string in the resource section at " + where();
-      if (containsChar(text, '\\', pos, close))
+      if (escape)
         return "escape sequence in a string of the resource section at " +
                where();
       if (text.compare(pos, 3, "\"0x") == 0) {
@@ -129,22 +74,20 @@ std::optional<std::string> checkResourceBlobs(std::string_view text) {
           return "resource blob at " + where() + " has alignment " +
                  std::to_string(alignment) + ", which is not a power of two";
       }
-      pos = findChar(text, '"', close + 1);
+      end = endInside;
+      from = close + 1;
     }
     section = text.find("{-#", end);
   }
   return std::nullopt;
 }
 
-bool isBytecode(std::string_view text) {
-  return text.substr(0, 4) == std::string_view("ML\xef\x52", 4);
-}
-
 } // namespace
 
-std::optional<std::string> checkInputText(std::string_view text) {
+InputTextInfo inspectInputText(std::string_view text) {
+  InputTextInfo info;
   if (isBytecode(text))
-    return std::nullopt; // MLIR's bytecode reader checks its own input
+    return info; // MLIR's bytecode reader checks its own input
   int depth = 0;
   size_t deepest = std::string_view::npos;
   forEachCodeChar(text, [&](size_t i) {
@@ -158,13 +101,25 @@ std::optional<std::string> checkInputText(std::string_view text) {
                (c == '>' && !(i > 0 && text[i - 1] == '-'))) {
       if (depth > 0)
         --depth;
+    } else if (c == 'l' && !info.explicitLocations &&
+               text.compare(i, 4, "loc(") == 0 &&
+               (i == 0 || !isIdentChar(text[i - 1]))) {
+      info.explicitLocations = true;
     }
     return true;
   });
-  if (deepest != std::string_view::npos)
-    return "brackets nested deeper than " + std::to_string(kMaxNestingDepth) +
-           " levels at line " + std::to_string(lineOf(text, deepest));
-  return checkResourceBlobs(text);
+  if (deepest != std::string_view::npos) {
+    info.problem = "brackets nested deeper than " +
+                   std::to_string(kMaxNestingDepth) + " levels at line " +
+                   std::to_string(lineOf(text, deepest));
+    return info;
+  }
+  info.problem = checkResourceBlobs(text);
+  return info;
+}
+
+std::optional<std::string> checkInputText(std::string_view text) {
+  return inspectInputText(text).problem;
 }
 
 bool hasExplicitLocations(std::string_view text) {

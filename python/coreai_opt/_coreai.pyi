@@ -1,6 +1,6 @@
 """Native part of coreai_opt: the coreai dialect and passes (nanobind)."""
 
-from typing import List, Optional, Tuple
+from typing import Callable, List, Optional, Tuple
 
 import numpy as np
 
@@ -59,3 +59,30 @@ class Mirror:
         [(attribute, key, type, alignment, data)], [(operation, result)])],
         value or None)]: what replaced each erased constant; ValueError for
         changes that are not such replacements."""
+
+Diagnostic = Tuple[str, str, List["Diagnostic"]]
+"""(location, message, notes) of an error, as MLIRError reports it."""
+
+def fast_text_enabled() -> bool:
+    """False when $COREAI_TEXT_BLOBS=mlir turns the fast blob hex path off."""
+
+def parse_text(text: bytes, context: ir.Context, filename: str = "-"
+               ) -> Tuple[Optional[str], bool, Optional[Tuple[Optional[object], List[Diagnostic]]]]:
+    """Checks program text (check_input_text), then parses it with fast blob decoding:
+    (problem or None, has explicit locations, result), the result being None if the text
+    has a problem or needs MLIR's own parser (nothing was parsed), else (module capsule or
+    None, error diagnostics)."""
+
+def parse_file(path: str, context: ir.Context
+               ) -> Tuple[Optional[str], bool, Optional[Tuple[Optional[object], List[Diagnostic]]]]:
+    """parse_text() on a file, mapped rather than read; locations name it."""
+
+def print_text(module: ir.Module, generic: bool, debug_info: bool) -> Optional[str]:
+    """The module's text as get_asm(print_generic_op_form=generic,
+    enable_debug_info=debug_info, assume_verified=True) gives it, with fast blob
+    encoding; None if MLIR's printer must print it."""
+
+def write_text(module: ir.Module, write: Callable[[memoryview], object], generic: bool,
+               debug_info: bool) -> bool:
+    """print_text() given to write() in pieces; False (nothing written) if MLIR's
+    printer must print it."""

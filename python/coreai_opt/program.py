@@ -43,17 +43,24 @@ def make_context() -> ir.Context:
     return context
 
 
-def _format_mlir_error(error: ir.MLIRError, filename: str) -> List[str]:
+def _format_diagnostics(diagnostics, filename: str) -> List[str]:
+    """Lines of (location, message, notes) diagnostics, notes indented.
+    Text parsed from memory is named "-" by MLIR: it gets `filename`."""
     lines = []
-    for diag in error.error_diagnostics:
-        loc = str(diag.location)
-        lines.append(f"{loc}: {diag.message}")
-        for note in diag.notes:
-            lines.append(f"  {note.location}: note: {note.message}")
-    if not lines:
-        lines.append(str(error))
-    # Text parsed from memory is named "-" by MLIR.
+    for location, message, notes in diagnostics:
+        lines.append(f"{location}: {message}")
+        for note_location, note_message, _ in notes:
+            lines.append(f"  {note_location}: note: {note_message}")
     return [line.replace('loc("-":', f'loc("{filename}":') for line in lines]
+
+
+def _format_mlir_error(error: ir.MLIRError, filename: str) -> List[str]:
+    diagnostics = [(str(d.location), d.message,
+                    [(str(n.location), n.message, []) for n in d.notes])
+                   for d in error.error_diagnostics]
+    if not diagnostics:
+        return [str(error).replace('loc("-":', f'loc("{filename}":')]
+    return _format_diagnostics(diagnostics, filename)
 
 
 def _is_generic_form(text: bytes) -> bool:
@@ -208,15 +215,17 @@ class AIProgram:
         """Parses program text (custom or generic form) or bytecode."""
         data = text.encode() if isinstance(text, str) else bytes(text)
         is_bytecode = data.startswith(_BYTECODE_MAGIC)
+        context = context or make_context()
+        module, debug_info = None, False
         if not is_bytecode:
-            problem = _coreai.check_input_text(data)
+            problem, debug_info, parsed = _coreai.parse_text(data, context)
             if problem:
                 raise ParseError(f"{filename}: {problem}")
-        context = context or make_context()
-        module = cls._parse_with(lambda: ir.Module.parse(data, context=context), filename)
-        return cls(module,
-                   generic=not is_bytecode and _is_generic_form(data),
-                   debug_info=not is_bytecode and _coreai.has_explicit_locations(data))
+            module = cls._parse_fast(parsed, filename)
+        if module is None:
+            module = cls._parse_with(lambda: ir.Module.parse(data, context=context), filename)
+        return cls(module, generic=not is_bytecode and _is_generic_form(data),
+                   debug_info=debug_info)
 
     @classmethod
     def load(cls, path: _PathLike, *, context: Optional[ir.Context] = None) -> "AIProgram":
@@ -224,17 +233,22 @@ class AIProgram:
         file is parsed where it lies (no copy in Python), and locations
         name it."""
         path = Path(path)
+        context = context or make_context()
+        module, debug_info = None, False
         try:
             with open(path, "rb") as f:
                 head = f.read(1 << 20)
             is_bytecode = head.startswith(_BYTECODE_MAGIC)
-            problem, debug_info = (None, False) if is_bytecode else _coreai.check_input_file(str(path))
+            if not is_bytecode:
+                problem, debug_info, parsed = _coreai.parse_file(str(path), context)
+                if problem:
+                    raise ParseError(f"{path}: {problem}")
+                module = cls._parse_fast(parsed, str(path))
         except (OSError, ValueError) as e:
             raise ParseError(f"cannot read {path}: {getattr(e, 'strerror', None) or e}") from None
-        if problem:
-            raise ParseError(f"{path}: {problem}")
-        context = context or make_context()
-        module = cls._parse_with(lambda: ir.Module.parseFile(str(path), context=context), str(path))
+        if module is None:
+            module = cls._parse_with(lambda: ir.Module.parseFile(str(path), context=context),
+                                     str(path))
         return cls(module, generic=not is_bytecode and _is_generic_form(head), debug_info=debug_info)
 
     @staticmethod
@@ -245,13 +259,31 @@ class AIProgram:
             diags = _format_mlir_error(e, filename)
             raise ParseError(f"cannot parse {filename}:\n" + "\n".join(diags), diags) from None
 
+    @staticmethod
+    def _parse_fast(parsed, filename: str) -> Optional[ir.Module]:
+        """The module of a native parse (blob hex decoded in C++), None when
+        the text needs MLIR's own parser. Errors are reported as
+        _parse_with() reports them."""
+        if parsed is None:
+            return None
+        capsule, diagnostics = parsed
+        if capsule is None:
+            diags = _format_diagnostics(diagnostics, filename) or [
+                "Unable to parse module assembly"]
+            raise ParseError(f"cannot parse {filename}:\n" + "\n".join(diags), diags)
+        return ir.Module._CAPICreate(capsule)
+
     # -- writing --------------------------------------------------------
     def to_text(self, *, generic: Optional[bool] = None, debug_info: Optional[bool] = None) -> str:
         """The program's text, in the form it was read in unless asked."""
-        return self._module.operation.get_asm(
-            print_generic_op_form=self.generic if generic is None else generic,
-            enable_debug_info=self.debug_info if debug_info is None else debug_info,
-            assume_verified=True)
+        generic = self.generic if generic is None else generic
+        debug_info = self.debug_info if debug_info is None else debug_info
+        text = _coreai.print_text(self._module, generic, debug_info)
+        if text is None:
+            text = self._module.operation.get_asm(
+                print_generic_op_form=generic, enable_debug_info=debug_info,
+                assume_verified=True)
+        return text
 
     def __str__(self) -> str:
         return self.to_text()
@@ -264,12 +296,16 @@ class AIProgram:
         if bytecode is None:
             bytecode = path.suffix == ".mlirbc"
         operation = self._module.operation
+
+        def write_text(f):
+            if not _coreai.write_text(self._module, f.write, self.generic, self.debug_info):
+                operation.print(file=f, binary=True, print_generic_op_form=self.generic,
+                                enable_debug_info=self.debug_info, assume_verified=True)
+
         if bytecode:
             _atomic_write(path, lambda f: operation.write_bytecode(f))
         else:
-            _atomic_write(path, lambda f: operation.print(
-                file=f, binary=True, print_generic_op_form=self.generic,
-                enable_debug_info=self.debug_info, assume_verified=True))
+            _atomic_write(path, write_text)
 
     # -- the IR ---------------------------------------------------------
     @property

@@ -10,10 +10,12 @@
 //
 //===----------------------------------------------------------------------===//
 #include "coreai/Kernels/Digest.h"
+#include "coreai/Kernels/Hex.h"
 #include "coreai/Kernels/Packing.h"
 #include "coreai/Kernels/Quantize.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -583,6 +585,76 @@ static void testDigest() {
         "digest sensitivity (%d flips kept it)", same);
 }
 
+static void testHex() {
+  Rng rng{91};
+  std::vector<uint8_t> bytes(3 * kHexChunk + 1000);
+  for (uint8_t &b : bytes)
+    b = (uint8_t)rng.next();
+  for (int b = 0; b < 256; ++b) // every byte value once
+    bytes[b] = (uint8_t)b;
+  // Odd lengths hit the tails; offsets the unaligned loads.
+  const size_t lengths[] = {0, 1, 15, 16, 17, 31, 32, 33, 63, 64, 65, 256, 1000};
+  for (Isa isa : availableIsas())
+    for (size_t n : lengths)
+      for (size_t off : {0, 1, 7}) {
+        std::string ref(2 * n, '?'), got(2 * n + 1, '?');
+        encodeHexWithIsa(Isa::Scalar, bytes.data() + off, n, &ref[0]);
+        encodeHexWithIsa(isa, bytes.data() + off, n, &got[1]);
+        CHECK(got.compare(1, 2 * n, ref) == 0 && got[0] == '?',
+              "%s: encode of %zu bytes at +%zu", isaName(isa), n, off);
+        // Decoding takes either case; the output is unaligned too.
+        std::string digits = " " + ref;
+        for (size_t i = 1; i < digits.size(); i += 3)
+          digits[i] = (char)std::tolower((unsigned char)digits[i]);
+        std::vector<uint8_t> back(n + 2, 0xA5);
+        CHECK(decodeHexWithIsa(isa, digits.data() + 1, n, back.data() + 1) &&
+                  std::memcmp(back.data() + 1, bytes.data() + off, n) == 0 &&
+                  back[0] == 0xA5 && back[n + 1] == 0xA5,
+              "%s: decode of %zu bytes at +%zu", isaName(isa), n, off);
+      }
+  // The known spelling, and every character that is not a digit rejected at
+  // every position of a 64-digit step and of the tail.
+  const uint8_t known[] = {0x00, 0x01, 0x7F, 0x80, 0xAB, 0xFF};
+  char text[13] = {};
+  encodeHexWithIsa(activeIsa(), known, 6, text);
+  CHECK(std::string(text) == "00017F80ABFF", "encode spelling: %s", text);
+  std::string valid(2 * 70, '0');
+  for (Isa isa : availableIsas()) {
+    std::vector<uint8_t> out(70);
+    int accepted = 0, rejected = 0;
+    for (int c = 0; c < 256; ++c) {
+      const bool isDigit = std::isxdigit(c) != 0;
+      for (size_t at : {size_t(0), size_t(33), size_t(63), size_t(64),
+                        size_t(139)}) {
+        std::string t = valid;
+        t[at] = (char)c;
+        const bool ok = decodeHexWithIsa(isa, t.data(), 70, out.data());
+        (ok == isDigit ? accepted : rejected) += 1;
+      }
+    }
+    CHECK(rejected == 0, "%s: %d characters misjudged", isaName(isa),
+          rejected);
+    (void)accepted;
+  }
+  // Threads: the same digits and bytes whatever the split.
+  static const ParallelFor pool = threadPool(3);
+  for (size_t n : {size_t(0), size_t(100), kHexChunk, kHexChunk + 1,
+                   bytes.size()}) {
+    std::string ref(2 * n, '?'), got(2 * n, '?');
+    encodeHexWithIsa(Isa::Scalar, bytes.data(), n, &ref[0]);
+    encodeHex(bytes.data(), n, &got[0], pool);
+    std::vector<uint8_t> back(n + 1);
+    CHECK(got == ref && decodeHex(got.data(), n, back.data(), pool) &&
+              std::memcmp(back.data(), bytes.data(), n) == 0,
+          "threaded hex of %zu bytes", n);
+    if (n > kHexChunk) { // a bad digit in a later chunk is found
+      got[2 * n - 1] = 'g';
+      CHECK(!decodeHex(got.data(), n, back.data(), pool),
+            "bad digit in the last chunk of %zu bytes", n);
+    }
+  }
+}
+
 int main(int argc, char **argv) {
   if (argc >= 3 && !std::strcmp(argv[1], "--encode")) {
     QType t;
@@ -646,6 +718,7 @@ int main(int argc, char **argv) {
   testEquivalence();
   testNearTies();
   testDigest();
+  testHex();
   std::printf("%d passed, %d failed\n", gPassed, gFailed);
   return gFailed ? 1 : 0;
 }

@@ -22,6 +22,14 @@ constexpr int kMaxNestingDepth = 256;
 /// cannot report itself, or std::nullopt. Bytecode is not checked.
 std::optional<std::string> checkInputText(std::string_view text);
 
+/// checkInputText() and hasExplicitLocations() in one scan of the text
+/// (explicitLocations is only meaningful when there is no problem).
+struct InputTextInfo {
+  std::optional<std::string> problem;
+  bool explicitLocations = false;
+};
+InputTextInfo inspectInputText(std::string_view text);
+
 /// True if `text` spells out locations (`loc(...)`), which are then printed
 /// back.
 bool hasExplicitLocations(std::string_view text);

@@ -13,12 +13,14 @@
 #include "coreai/Interop/ModuleMirror.h"
 #include "coreai/Support/InputChecks.h"
 #include "coreai/Support/OutputBuffers.h"
+#include "coreai/TextIO/ProgramText.h"
 
 #include "mlir-c/Bindings/Python/Interop.h"
 #include "mlir/CAPI/IR.h"
 #include "mlir/IR/BuiltinDialect.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 
 #include "llvm/Support/MemoryBuffer.h"
@@ -30,6 +32,8 @@
 #include <nanobind/stl/unique_ptr.h>
 
 #include <memory>
+
+#include <exception>
 
 namespace nb = nanobind;
 using namespace mlir;
@@ -47,6 +51,13 @@ MLIRContext *toContext(nb::handle obj) {
   if (mlirContextIsNull(ctx))
     throw nb::type_error("expected an mlir.ir.Context");
   return unwrap(ctx);
+}
+
+ModuleOp toModule(nb::handle obj) {
+  MlirModule module = mlirPythonCapsuleToModule(getCapsule(obj).ptr());
+  if (mlirModuleIsNull(module))
+    throw nb::type_error("expected an mlir.ir.Module");
+  return unwrap(module);
 }
 
 Attribute toAttribute(nb::handle obj) {
@@ -91,10 +102,7 @@ nb::tuple elementsData(nb::handle pyAttr) {
 /// A deep copy of a module in the same context. Resource blobs are shared
 /// by reference, so copying a large program copies no weight bytes.
 nb::object cloneModule(nb::handle pyModule) {
-  MlirModule module = mlirPythonCapsuleToModule(getCapsule(pyModule).ptr());
-  if (mlirModuleIsNull(module))
-    throw nb::type_error("expected an mlir.ir.Module");
-  ModuleOp clone = unwrap(module).clone();
+  ModuleOp clone = toModule(pyModule).clone();
   return nb::steal(mlirPythonModuleToCapsule(wrap(clone)));
 }
 
@@ -240,6 +248,132 @@ private:
   std::unique_ptr<coreai::interop::ModuleMirror> mirror;
 };
 
+//===----------------------------------------------------------------------===//
+// Program text (coreai/TextIO/ProgramText.h)
+//===----------------------------------------------------------------------===//
+
+std::string printLocation(Location loc) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  loc.print(os);
+  return text;
+}
+
+/// (location, message, notes) of a diagnostic, as the upstream bindings'
+/// MLIRError reports it (notes in the same form).
+nb::tuple describeDiagnostic(Diagnostic &diag) {
+  nb::list notes;
+  for (Diagnostic &note : diag.getNotes())
+    notes.append(describeDiagnostic(note));
+  return nb::make_tuple(printLocation(diag.getLocation()), diag.str(), notes);
+}
+
+/// The input checks of `text` (coreai/Support/InputChecks.h), then, if it
+/// passes them, the fast path's parse: (problem or None, explicit locations,
+/// result), where the result is None when the text needs MLIR's own parser
+/// (or has a problem; nothing was parsed), else (module capsule or None, the
+/// error diagnostics). Errors are captured as the upstream bindings'
+/// Module.parse captures them; other diagnostics go on to the context's
+/// handlers.
+nb::tuple checkAndParse(llvm::StringRef text, llvm::StringRef sourceName,
+                        nb::handle pyContext) {
+  MLIRContext *ctx = toContext(pyContext);
+  coreai::InputTextInfo info =
+      coreai::inspectInputText(std::string_view(text.data(), text.size()));
+  if (info.problem)
+    return nb::make_tuple(*info.problem, false, nb::none());
+  std::vector<nb::tuple> errors;
+  std::optional<OwningOpRef<ModuleOp>> parsed;
+  {
+    ScopedDiagnosticHandler handler(ctx, [&](Diagnostic &diag) {
+      if (diag.getSeverity() != DiagnosticSeverity::Error)
+        return failure();
+      errors.push_back(describeDiagnostic(diag));
+      return success();
+    });
+    parsed = coreai::parseProgramText(text, sourceName, ctx);
+  }
+  if (!parsed)
+    return nb::make_tuple(nb::none(), info.explicitLocations, nb::none());
+  nb::list diagnostics;
+  for (nb::tuple &e : errors)
+    diagnostics.append(e);
+  nb::object module = nb::none();
+  if (*parsed)
+    module = nb::steal(mlirPythonModuleToCapsule(wrap(parsed->release())));
+  return nb::make_tuple(nb::none(), info.explicitLocations,
+                        nb::make_tuple(module, diagnostics));
+}
+
+/// The printing flags of the upstream bindings' Operation.print/get_asm.
+OpPrintingFlags printingFlags(bool generic, bool debugInfo) {
+  OpPrintingFlags flags;
+  if (debugInfo)
+    flags.enableDebugInfo(/*enable=*/true, /*prettyForm=*/false);
+  if (generic)
+    flags.printGenericOpForm();
+  flags.assumeVerified();
+  return flags;
+}
+
+bool isAscii(const std::string &text) {
+  for (char c : text)
+    if (static_cast<unsigned char>(c) >= 0x80)
+      return false;
+  return true;
+}
+
+nb::object printText(nb::handle pyModule, bool generic, bool debugInfo) {
+  ModuleOp module = toModule(pyModule);
+  std::optional<coreai::SplicedText> text = coreai::printProgramText(
+      module, printingFlags(generic, debugInfo));
+  if (!text)
+    return nb::none();
+  auto parallelFor = coreai::contextParallelFor(module.getContext());
+  if (!isAscii(text->text())) {
+    std::string whole(text->size(), '\0');
+    text->writeTo(whole.data(), parallelFor);
+    return nb::str(whole.data(), whole.size());
+  }
+  // ASCII: written straight into the string object, no copy.
+  PyObject *str = PyUnicode_New(static_cast<Py_ssize_t>(text->size()), 127);
+  if (!str)
+    throw nb::python_error();
+  text->writeTo(static_cast<char *>(PyUnicode_DATA(str)), parallelFor);
+  return nb::steal(str);
+}
+
+bool writeText(nb::handle pyModule, nb::callable write, bool generic,
+               bool debugInfo) {
+  ModuleOp module = toModule(pyModule);
+  std::optional<coreai::SplicedText> text = coreai::printProgramText(
+      module, printingFlags(generic, debugInfo));
+  if (!text)
+    return false;
+  // Exceptions must not cross the library's frames: the sink keeps the
+  // first one and stops the writing.
+  std::exception_ptr failure;
+  text->writeTo(
+      [&](const char *data, size_t size) {
+        try {
+          nb::object view = nb::steal(PyMemoryView_FromMemory(
+              const_cast<char *>(data), static_cast<Py_ssize_t>(size),
+              PyBUF_READ));
+          if (!view.is_valid())
+            throw nb::python_error();
+          write(view);
+          return true;
+        } catch (...) {
+          failure = std::current_exception();
+          return false;
+        }
+      },
+      coreai::contextParallelFor(module.getContext()));
+  if (failure)
+    std::rethrow_exception(failure);
+  return true;
+}
+
 } // namespace
 
 NB_MODULE(_coreai, m) {
@@ -304,11 +438,49 @@ NB_MODULE(_coreai, m) {
                                     .c_str());
         std::string_view text((*buffer)->getBufferStart(),
                               (*buffer)->getBufferSize());
-        return nb::make_tuple(coreai::checkInputText(text),
-                              coreai::hasExplicitLocations(text));
+        coreai::InputTextInfo info = coreai::inspectInputText(text);
+        return nb::make_tuple(info.problem, info.explicitLocations);
       },
       nb::arg("path"),
       "(problem or None, has explicit locations) for a program file.");
+  m.def(
+      "fast_text_enabled", []() { return coreai::fastTextBlobsEnabled(); },
+      "False when $COREAI_TEXT_BLOBS=mlir turns the fast blob hex path off.");
+  m.def(
+      "parse_text",
+      [](nb::bytes text, nb::handle context, const std::string &filename) {
+        return checkAndParse(llvm::StringRef(text.c_str(), text.size()),
+                             filename, context);
+      },
+      nb::arg("text"), nb::arg("context"), nb::arg("filename") = "-",
+      "Checks program text, then parses it with fast blob decoding: "
+      "(problem or None, has explicit locations, result), the result being "
+      "None if the text has a problem or needs MLIR's own parser, else "
+      "(module capsule or None, error diagnostics as (location, message, "
+      "notes)).");
+  m.def(
+      "parse_file",
+      [](const std::string &path, nb::handle context) {
+        // Mapped, not read into Python: text programs can be many GB.
+        auto buffer = llvm::MemoryBuffer::getFile(
+            path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
+        if (!buffer)
+          throw nb::value_error(("cannot read " + path + ": " +
+                                 buffer.getError().message())
+                                    .c_str());
+        return checkAndParse((*buffer)->getBuffer(), path, context);
+      },
+      nb::arg("path"), nb::arg("context"),
+      "parse_text() on a file, mapped rather than read; locations name it.");
+  m.def("print_text", &printText, nb::arg("module"), nb::arg("generic"),
+        nb::arg("debug_info"),
+        "The module's text as Operation.get_asm(print_generic_op_form="
+        "generic, enable_debug_info=debug_info, assume_verified=True) gives "
+        "it, with fast blob encoding; None if MLIR's printer must print it.");
+  m.def("write_text", &writeText, nb::arg("module"), nb::arg("write"),
+        nb::arg("generic"), nb::arg("debug_info"),
+        "print_text() given to write(memoryview) in pieces; False (nothing "
+        "written) if MLIR's printer must print it.");
   m.def(
       "has_explicit_locations",
       [](nb::bytes text) {

@@ -15,7 +15,7 @@
 #include "coreai/Kernels/Digest.h"
 #include "coreai/Kernels/Packing.h"
 #include "coreai/Kernels/Quantize.h"
-#include "coreai/Support/OutputBuffers.h"
+#include "coreai/TextIO/ProgramText.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinDialect.h"
@@ -47,21 +47,6 @@ constexpr int64_t kMinResourceElements = 256;
 constexpr size_t kBlobAlignment = 16;
 /// Constants below this size are quantized whole by one worker.
 constexpr int64_t kParallelBlocksElements = 1 << 20;
-
-/// A writable blob for kernel output (see OutputBuffers.h: large ones are
-/// reused memory that takes no page faults); nullopt when out of memory.
-std::optional<AsmResourceBlob> allocateOutputBlob(size_t size) {
-  OutputBuffer buffer = OutputBuffer::allocate(size);
-  if (!buffer.data())
-    return std::nullopt;
-  ArrayRef<char> bytes(buffer.data(), size);
-  return AsmResourceBlob(
-      bytes, kBlobAlignment,
-      [buffer = std::move(buffer)](void *, size_t, size_t) mutable {
-        buffer.release();
-      },
-      /*dataIsMutable=*/true);
-}
 
 /// Calls fn(i) for every i in [0, n) on the context's thread pool, the
 /// calling thread taking its share (so the pool's threads start on the
@@ -381,8 +366,10 @@ void QuantizeWeightsPass::quantize(Candidate &c, bool parallelBlocks) {
 
   int64_t numElements = c.layout.numElements();
   int64_t numBlocks = c.layout.numBlocks();
-  c.data = allocateOutputBlob(k::packedDataBytes(params.qtype, numElements));
-  c.scale = allocateOutputBlob(k::scaleBytes(params.scaleType, numBlocks));
+  c.data = allocateResourceBlob(
+      k::packedDataBytes(params.qtype, numElements), kBlobAlignment);
+  c.scale = allocateResourceBlob(
+      k::scaleBytes(params.scaleType, numBlocks), kBlobAlignment);
   if (!c.data || !c.scale) {
     c.warnings.push_back("out of memory for its quantized data");
     c.failed = true;
@@ -390,22 +377,9 @@ void QuantizeWeightsPass::quantize(Candidate &c, bool parallelBlocks) {
   }
   c.zeroPoints.assign(k::packedDataBytes(params.qtype, numBlocks), 0);
 
-  MLIRContext *ctx = &getContext();
   k::ParallelFor parallelFor;
-  if (parallelBlocks && ctx->isMultithreadingEnabled()) {
-    parallelFor = [ctx](size_t n,
-                        const std::function<void(size_t, size_t)> &body) {
-      size_t chunks = std::min<size_t>(
-          n, 4 * std::max<unsigned>(1, ctx->getNumThreads()));
-      if (chunks <= 1) {
-        body(0, n);
-        return;
-      }
-      parallelIndices(ctx, chunks, [&](size_t i) {
-        body(n * i / chunks, n * (i + 1) / chunks);
-      });
-    };
-  }
+  if (parallelBlocks)
+    parallelFor = contextParallelFor(&getContext());
 
   k::QuantResult result = k::quantize(
       c.weight.data(), c.srcType, c.layout, params,
