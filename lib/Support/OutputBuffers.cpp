@@ -65,8 +65,12 @@ public:
   }
 
 private:
-  /// A new mapping aligned to kHugePage, backed by huge pages where the
-  /// system offers them (far fewer page faults on first write).
+  /// A new mapping aligned to kHugePage, so that the system may back it
+  /// with transparent huge pages where it does so by itself. It is not
+  /// asked to (MADV_HUGEPAGE): with the usual `defrag=madvise` setting that
+  /// makes the first write wait for memory compaction, which after a model
+  /// conversion in the same process measured 0.36 s instead of 0.07 s for
+  /// quantizing 134 MB of weights.
   static Mapping map(size_t length) {
     size_t over = length + kHugePage;
     void *raw = mmap(nullptr, over, PROT_READ | PROT_WRITE,
@@ -80,11 +84,7 @@ private:
     size_t tail = over - (aligned - start) - length;
     if (tail)
       munmap(reinterpret_cast<void *>(aligned + length), tail);
-    void *base = reinterpret_cast<void *>(aligned);
-#if defined(MADV_HUGEPAGE)
-    madvise(base, length, MADV_HUGEPAGE);
-#endif
-    return {base, length};
+    return {reinterpret_cast<void *>(aligned), length};
   }
 
   std::mutex mutex;

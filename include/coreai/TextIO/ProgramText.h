@@ -55,7 +55,7 @@ kernels::ParallelFor poolParallelFor(llvm::ThreadPoolInterface *pool);
 kernels::ParallelFor contextParallelFor(mlir::MLIRContext *ctx);
 
 /// A writable resource blob of `size` bytes aligned to `alignment` (a power
-/// of two), in OutputBuffer memory (reused, huge pages) where its alignment
+/// of two), in OutputBuffer memory (reused from a pool) where its alignment
 /// allows; std::nullopt when out of memory.
 std::optional<mlir::AsmResourceBlob> allocateResourceBlob(size_t size,
                                                           size_t alignment);
