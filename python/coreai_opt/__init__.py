@@ -26,14 +26,8 @@ def _check_no_apple_coreai_opt() -> None:
 
 _check_no_apple_coreai_opt()
 
-from .program import (  # noqa: E402
-    AIProgram,
-    ConstantInfo,
-    CoreAIError,
-    ParseError,
-    VerificationError,
-    make_context,
-)
+from .errors import CoreAIError, ParseError, VerificationError  # noqa: E402
+from .program import AIProgram, ConstantInfo, make_context  # noqa: E402
 
 __all__ = [
     "AIProgram",

@@ -32,7 +32,9 @@ import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Union
 
-from .program import AIProgram, CoreAIError, ParseError
+from ._options import add_quantize_options
+from .errors import CoreAIError, ParseError
+from .program import AIProgram
 
 __all__ = ["AssetQuantizationResult", "CoreAIUnavailableError", "load_asset", "main",
            "quantize_asset", "save_asset"]
@@ -368,8 +370,6 @@ def quantize_asset(src: _PathLike, dst: _PathLike, dtype, qscheme="symmetric",
 # -- command line ---------------------------------------------------------
 
 def _parser() -> argparse.ArgumentParser:
-    from .cli import add_quantize_options
-
     p = argparse.ArgumentParser(
         prog="python -m coreai_opt.aimodel",
         description="Quantize the weights of a Core AI .aimodel asset (needs Apple's coreai).")

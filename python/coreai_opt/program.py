@@ -14,25 +14,11 @@ from mlir import ir
 from mlir.passmanager import PassManager
 
 from . import _coreai
+from ._diagnostics import capture_diagnostics
+from .errors import CoreAIError, ParseError, VerificationError
 
 _BYTECODE_MAGIC = b"ML\xefR"
 _PathLike = Union[str, os.PathLike]
-
-
-class CoreAIError(Exception):
-    """An error reported by MLIR about a program (parse, verify, pass)."""
-
-    def __init__(self, message: str, diagnostics: Optional[List[str]] = None):
-        super().__init__(message)
-        self.diagnostics = list(diagnostics or [message])
-
-
-class ParseError(CoreAIError):
-    """The text or bytecode is not a valid program."""
-
-
-class VerificationError(CoreAIError):
-    """The program parsed but does not verify."""
 
 
 def make_context() -> ir.Context:
@@ -340,8 +326,6 @@ class AIProgram:
         """Runs a pass pipeline (``builtin.module(...)``) in place. Returns
         its warnings, which also go to the ``coreai_opt.coreai_utils``
         logger as they come unless ``log_warnings`` is False."""
-        from .coreai_utils._diagnostics import capture_diagnostics
-
         _coreai.register_passes()
         with capture_diagnostics(self.context, log_warnings) as captured:
             try:

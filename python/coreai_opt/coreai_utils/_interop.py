@@ -29,8 +29,9 @@ import re
 from typing import Dict, List, Optional
 
 from .. import _coreai
-from ..program import AIProgram, CoreAIError
-from ._diagnostics import logger
+from ..errors import CoreAIError
+from ..program import AIProgram
+from .._diagnostics import logger
 
 _EXTERNAL_NAME = "<coreai.authoring.AIProgram>"
 # The version of Apple's coreai whose internals the mirror route uses.

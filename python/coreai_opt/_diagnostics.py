@@ -1,4 +1,6 @@
-"""Routes MLIR diagnostics of a context to Python logging and exceptions."""
+"""Routes MLIR diagnostics of a context to Python logging and exceptions.
+
+The logger is ``coreai_opt.coreai_utils``'s, the one Apple's API warns on."""
 
 from __future__ import annotations
 
@@ -7,6 +9,8 @@ import logging
 from typing import Iterator, List
 
 from mlir import ir
+
+from .errors import CoreAIError
 
 logger = logging.getLogger("coreai_opt.coreai_utils")
 
@@ -18,8 +22,6 @@ class CapturedDiagnostics:
 
     def raise_errors(self) -> None:
         if self.errors:
-            from ..program import CoreAIError
-
             raise CoreAIError("\n".join(self.errors), self.errors)
 
 
