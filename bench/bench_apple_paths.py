@@ -12,7 +12,8 @@ f16 (2 x 4096x4096 by default: 33.5M parameters). Two paths:
   in .venv-apple). First call and median of the following ones.
 - A text file in, a quantized text file out, whole process: Apple's package
   in a script (parse with coreai, quantize, write ``str(program)``) against
-  ``coreai-opt --quantize-weights=...``; median wall time and peak RSS.
+  ``coreai-opt --pass-pipeline=...`` (the pipeline quantize_weights runs);
+  median wall time and peak RSS.
 
 Apple's reference has the import name of this project, so it lives in its own
 virtual environment, made on first use from bench/requirements-apple-reference.txt
@@ -36,14 +37,14 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 SIDE = HERE / "apple_side.py"
 sys.path.insert(0, str(HERE))
-from apple_side import CONFIGS  # noqa: E402
+from apple_side import CONFIGS, config_kwargs  # noqa: E402
 
-PASS_OPTIONS = {
-    "int8": "dtype=int8",
-    "int4": "dtype=int4 granularity=per_block block-size=32",
-    "fp4": "dtype=fp4_e2m1fn granularity=per_block block-size=32",
-    "fp8-e8m0": "dtype=fp8_e4m3fn granularity=per_block block-size=32 scale-dtype=fp8_e8m0fnu",
-}
+
+def pipeline(config: str) -> str:
+    """The pass pipeline our quantize_weights runs for a configuration."""
+    from coreai_opt.coreai_utils import quantize_weights_pipeline
+
+    return quantize_weights_pipeline(**config_kwargs(config))
 
 
 def apple_python(venv: Path) -> Path:
@@ -119,7 +120,7 @@ def main() -> None:
                 rows.append(("object", dtype, config, theirs, mine))
 
                 out = tmp / "out.mlir"
-                argv = [coreai_opt, f"--quantize-weights={PASS_OPTIONS[config]}", str(model),
+                argv = [coreai_opt, f"--pass-pipeline={pipeline(config)}", str(model),
                         "-o", str(out)]
                 mine_text = [timed_process(argv) for _ in range(args.reps)]
                 theirs_text = None

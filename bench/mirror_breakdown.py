@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from apple_side import CONFIGS, convert  # noqa: E402
-from bench_apple_paths import PASS_OPTIONS  # noqa: E402
+from bench_apple_paths import pipeline  # noqa: E402
 
 
 def main() -> None:
@@ -39,7 +39,7 @@ def main() -> None:
     apple = _interop._apple()
     if apple is None:
         sys.exit("the mirror route is not available with this coreai")
-    pipeline = "builtin.module(quantize-weights{" + PASS_OPTIONS[args.config] + "})"
+    pass_pipeline = pipeline(args.config)
     source = program._module._mlir_module  # noqa: SLF001
     names = ["clone", "walk", "skeleton", "read", "copy", "attach+verify", "pass",
              "collect", "apply"]
@@ -69,7 +69,7 @@ def main() -> None:
             mirror.attach_weight(index, key)
         assert mirror.verify()[0]
         marks.append(time.perf_counter())
-        ok, diagnostics = mirror.run(pipeline)
+        ok, diagnostics = mirror.run(pass_pipeline)
         assert ok, diagnostics
         marks.append(time.perf_counter())
         replacements = mirror.replacements()

@@ -9,7 +9,8 @@ from .. import _coreai
 from ..program import AIProgram
 from .common import CompressionGranularity, DType, QScheme
 
-__all__ = ["quantize_weights", "DType", "QScheme", "CompressionGranularity"]
+__all__ = ["quantize_weights", "quantize_weights_pipeline", "DType", "QScheme",
+           "CompressionGranularity"]
 
 
 def _enum_value(value, enum_type, name: str) -> str:
@@ -83,6 +84,30 @@ def quantize_weights(
             program is touched).
         TypeError: arguments of the wrong type.
     """
+    pipeline = _checked_pipeline(dtype, qscheme, granularity, block_size,
+                                 weight_num_threshold, scale_dtype, in_place)
+    return _transform(coreai_program, pipeline, in_place)
+
+
+def quantize_weights_pipeline(
+    dtype: Union[DType, str],
+    qscheme: Union[QScheme, str] = QScheme.SYMMETRIC,
+    granularity: Union[CompressionGranularity, str] = CompressionGranularity.PER_CHANNEL,
+    block_size: int = 32,
+    weight_num_threshold: int = 1024,
+    scale_dtype: Optional[Union[DType, str]] = None,
+) -> str:
+    """The pass pipeline ``quantize_weights`` runs for these options
+    (``builtin.module(quantize-weights{...})``, for ``coreai-opt
+    --pass-pipeline`` or ``AIProgram.run_pipeline``), after the same checks
+    (ValueError, TypeError)."""
+    return _checked_pipeline(dtype, qscheme, granularity, block_size,
+                             weight_num_threshold, scale_dtype, False)
+
+
+def _checked_pipeline(dtype, qscheme, granularity, block_size, weight_num_threshold,
+                      scale_dtype, in_place) -> str:
+    """quantize_weights' checks, in the reference's order, then its pipeline."""
     dtype_value = _enum_value(dtype, DType, "dtype")
     qscheme_value = _enum_value(qscheme, QScheme, "qscheme")
     granularity_value = _enum_value(granularity, CompressionGranularity, "granularity")
@@ -100,10 +125,8 @@ def quantize_weights(
         weight_num_threshold, scale_value or "")
     if message:
         raise ValueError(message)
-
-    pipeline = _pipeline(dtype_value, qscheme_value, granularity_value, block_size,
-                         weight_num_threshold, scale_value)
-    return _transform(coreai_program, pipeline, in_place)
+    return _pipeline(dtype_value, qscheme_value, granularity_value, block_size,
+                     weight_num_threshold, scale_value)
 
 
 def _transform(coreai_program, pipeline: str, in_place: bool):
