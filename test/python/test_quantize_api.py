@@ -401,3 +401,29 @@ def test_e8m0_sqnr_floor_4096(big_gaussian, dtype, scale_dtype, floor):
                                                  scale_dtype and scale_dtype.value).dequantize())
     assert db >= floor, f"{dtype.value}: {db:.2f} dB < {floor} (oracle {ref_db:.2f})"
     assert abs(db - ref_db) < 1e-6
+
+
+@pytest.mark.parametrize("kwargs", [
+    dict(dtype=DType.INT8),
+    dict(dtype="int4", qscheme="asymmetric", granularity="per_block", block_size=16),
+    dict(dtype=DType.FP8_E4M3FN, granularity=CompressionGranularity.PER_BLOCK,
+         scale_dtype=DType.FP8_E8M0FNU),
+])
+def test_pipeline_is_what_quantize_weights_runs(linear, kwargs):
+    from coreai_opt.coreai_utils import quantize_weights_pipeline
+
+    expected = str(quantize_weights(linear, **kwargs))
+    program = AIProgram.parse(str(linear))
+    program.run_pipeline(quantize_weights_pipeline(**kwargs))
+    assert str(program) == expected
+
+
+def test_pipeline_checks_as_quantize_weights(linear):
+    from coreai_opt.coreai_utils import quantize_weights_pipeline
+
+    for kwargs in (dict(dtype="int5"), dict(dtype="int4", block_size=0, granularity="per_block")):
+        with pytest.raises(ValueError) as ours:
+            quantize_weights_pipeline(**kwargs)
+        with pytest.raises(ValueError) as full:
+            quantize_weights(linear, **kwargs)
+        assert str(ours.value) == str(full.value)
