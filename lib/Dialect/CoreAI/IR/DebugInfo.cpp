@@ -110,7 +110,8 @@ FailureOr<Location> parseLocationBody(DialectAsmParser &parser) {
 /// the parameter it is the value of (or the keyword before it).
 StringRef nestedMnemonic(StringRef key) {
   return llvm::StringSwitch<StringRef>(key)
-      .Cases("file", "allFiles", "file")
+      .Case("file", "file")
+      .Case("allFiles", "file")
       .Case("compileUnit", "compile_unit")
       .Case("metadata", "metadata")
       .Case("with", "location") // `fused with [<loc(...) in @f>]`
