@@ -188,56 +188,90 @@ constexpr int64_t kBigGroup = 1 << 20;    // larger groups: split histograms
 constexpr int64_t kHistChunk = 1 << 18;   // elements per histogram unit
 constexpr int64_t kIndexChunk = 1 << 14;  // indices per assignment unit (% 8)
 
-/// First NaN/Inf (flat index), or -1.
+/// First NaN/Inf (flat index), or -1. On the raw bits (exponent all ones).
 int64_t firstNonFinite(const void *src, SrcType st, int64_t N,
                        const ParallelFor &pf) {
   const int64_t units = (N + kScanChunk - 1) / kScanChunk;
   std::atomic<int64_t> first{-1};
+  auto firstIn = [&](int64_t i0, int64_t i1) -> int64_t {
+    if (st == SrcType::F32) {
+      const uint32_t *u = (const uint32_t *)src;
+      bool any = false;
+      for (int64_t i = i0; i < i1; ++i)
+        any |= (u[i] & 0x7f800000u) == 0x7f800000u;
+      if (any)
+        for (int64_t i = i0; i < i1; ++i)
+          if ((u[i] & 0x7f800000u) == 0x7f800000u)
+            return i;
+    } else {
+      const uint16_t *h = (const uint16_t *)src;
+      const uint16_t e = st == SrcType::F16 ? 0x7c00 : 0x7f80;
+      bool any = false;
+      for (int64_t i = i0; i < i1; ++i)
+        any |= (h[i] & e) == e;
+      if (any)
+        for (int64_t i = i0; i < i1; ++i)
+          if ((h[i] & e) == e)
+            return i;
+    }
+    return -1;
+  };
   runParallel(pf, (size_t)units, [&](size_t b, size_t e) {
     for (size_t u = b; u < e; ++u) {
-      const int64_t i0 = (int64_t)u * kScanChunk,
-                    i1 = std::min(N, i0 + kScanChunk);
-      for (int64_t i = i0; i < i1; ++i)
-        if ((f2u(loadSrc(src, st, i)) & 0x7f800000u) == 0x7f800000u) {
-          int64_t cur = first.load();
-          while ((cur < 0 || i < cur) && !first.compare_exchange_weak(cur, i)) {
-          }
-          break;
-        }
+      const int64_t i = firstIn((int64_t)u * kScanChunk,
+                                std::min(N, (int64_t)(u + 1) * kScanChunk));
+      if (i < 0)
+        continue;
+      int64_t cur = first.load();
+      while ((cur < 0 || i < cur) && !first.compare_exchange_weak(cur, i)) {
+      }
+      break;
     }
   });
   return first.load();
 }
 
-//===----------------------------------------------------------------------===//
-// Scalar histograms of big groups
-//===----------------------------------------------------------------------===//
-
-/// Merges sorted grid point lists b into a (equal values: a's sums first).
-void mergePoints(GridPoints &a, const GridPoints &b) {
-  GridPoints r;
-  size_t i = 0, j = 0;
-  while (i < a.size() || j < b.size()) {
-    if (j == b.size() || (i < a.size() && a.value[i] < b.value[j])) {
-      r.value.push_back(a.value[i]);
-      r.count.push_back(a.count[i]);
-      r.sumX.push_back(a.sumX[i]);
-      ++i;
-    } else if (i == a.size() || b.value[j] < a.value[i]) {
-      r.value.push_back(b.value[j]);
-      r.count.push_back(b.count[j]);
-      r.sumX.push_back(b.sumX[j]);
-      ++j;
-    } else {
-      r.value.push_back(a.value[i]);
-      r.count.push_back(a.count[i] + b.count[j]);
-      r.sumX.push_back(a.sumX[i] + b.sumX[j]);
-      ++i;
-      ++j;
-    }
+/// Walks positions [t0, t1) of group g in order (the group's elements are
+/// O runs of gc*In contiguous ones) as runs of contiguous elements: f(e, n,
+/// c) for flat indices [e, e + n), all of channel c when `byChannel`, else
+/// c is the channel of e only.
+template <class F>
+void forGroupRuns(const Geometry &g, int64_t grp, int64_t t0, int64_t t1,
+                  bool byChannel, F &&f) {
+  const int64_t run = g.gc * g.In;
+  for (int64_t t = t0; t < t1;) {
+    const int64_t o = t / run, r = t % run;
+    const int64_t e = o * g.C * g.In + grp * run + r;
+    const int64_t c = grp * g.gc + r / g.In;
+    const int64_t end = byChannel ? r - r % g.In + g.In : run;
+    const int64_t n = std::min(t1 - t, end - r);
+    f(e, n, c);
+    t += n;
   }
-  a = std::move(r);
 }
+
+/// Dense indices of grid values: by sign and magnitude code within [rMin,
+/// rMin + span): negatives by decreasing magnitude, then 0, then positives,
+/// ordered as the values. Every x palettize clusters has 2^-277 <= |x| <
+/// 2^128 or x = 0 (|w| >= 2^-149 and < 2^128, and 2^-149 <= pcs < 2^128
+/// with |w| <= pcs), which is the range covered: ~830k indices.
+struct KeyIndex {
+  const uint32_t rMin = gridMagnitude(0x1p-277);
+  const uint32_t span = gridMagnitude(0x1p128) - rMin + 1;
+  uint32_t size() const { return 2 * span + 1; }
+  uint32_t operator()(double x) const {
+    const uint32_t r = gridMagnitude(x);
+    const uint32_t off = (r - rMin + 1) & (r ? 0xffffffffu : 0u); // 0 for 0
+    return isNegative(x) ? span - off : span + off;
+  }
+  double value(uint32_t i) const {
+    if (i == span)
+      return 0.0;
+    const bool neg = i < span;
+    const uint32_t r = rMin - 1 + (neg ? span - i : i - span);
+    return gridKeyValue(neg ? (1u << 21) - r : (1u << 21) + r);
+  }
+};
 
 //===----------------------------------------------------------------------===//
 // Decoded entries and the nearest-entry search
@@ -273,65 +307,6 @@ Decoded decodeEntries(const Geometry &g, SrcType st, const PaletteParams &p,
   }
   return d;
 }
-
-/// Nearest entry of one set (scalar LUTs): the distinct decoded values
-/// ascending, each with its lowest index, and the midpoints between
-/// neighbours (exact when the f64 sum is; otherwise the sign of its error).
-struct NearestTable {
-  int r = 0;                  // distinct values
-  int steps = 0;              // binary search steps (padded size 2^steps)
-  std::vector<double> mid;    // 2^steps - 1 midpoints, padded with +inf
-  std::vector<int8_t> err;    // sign of (true sum - f64 sum) of each midpoint
-  std::vector<uint8_t> idx;   // lowest index of each distinct value
-  std::vector<uint8_t> tie;   // min(idx[t], idx[t+1])
-
-  void build(const double *vals, int P) {
-    std::vector<std::pair<double, int>> u;
-    for (int j = 0; j < P; ++j)
-      u.push_back({vals[j], j});
-    std::sort(u.begin(), u.end());
-    std::vector<std::pair<double, int>> uniq;
-    for (auto &x : u)
-      if (uniq.empty() || x.first != uniq.back().first)
-        uniq.push_back(x);
-    r = (int)uniq.size();
-    steps = 0;
-    while ((1 << steps) < r)
-      ++steps;
-    mid.assign((size_t)1 << steps, INFINITY);
-    err.assign(mid.size(), 0);
-    idx.resize(r);
-    tie.resize(r);
-    for (int t = 0; t < r; ++t) {
-      idx[t] = (uint8_t)uniq[t].second;
-      tie[t] = idx[t];
-    }
-    for (int t = 0; t + 1 < r; ++t) {
-      const double a = uniq[t].first, b = uniq[t + 1].first;
-      // TwoSum: s + e == a + b exactly.
-      const double s = a + b, bb = s - a, e = (a - (s - bb)) + (b - bb);
-      mid[t] = s * 0.5;
-      err[t] = std::isfinite(s) ? (e > 0) - (e < 0) : 0;
-      tie[t] = std::min(idx[t], idx[t + 1]);
-    }
-  }
-
-  /// Index of the entry nearest to x (ties to the lowest index).
-  uint8_t nearest(double x) const {
-    int p = 0;
-    for (int h = 1 << (steps - 1); steps && h >= 1; h >>= 1)
-      if (x > mid[p + h - 1])
-        p += h;
-    if (p + 1 < r && x == mid[p]) {
-      // On the f64 midpoint: a tie when it is exact, else the side of the
-      // true midpoint ((a + b)/2 = mid + err/2 with err's sign).
-      if (err[p] == 0)
-        return tie[p];
-      return err[p] < 0 ? idx[p + 1] : idx[p];
-    }
-    return idx[p];
-  }
-};
 
 } // namespace
 
@@ -427,21 +402,33 @@ QuantResult palettizeWithIsa(Isa isa, const void *src, SrcType st,
   if (int64_t bad = firstNonFinite(src, st, g.N, pf); bad >= 0)
     return {Status::NonFinite, bad};
 
-  // Per-channel scale: max |w| per channel (exact, as f32 bits), 1 for an
-  // all-zero channel, at least the type's smallest normal.
+  // Per-channel scale: max |w| per channel (exact, on the bits of |w|), 1
+  // for an all-zero channel, at least the type's smallest normal.
   std::vector<double> pcs;
   if (p.perChannelScale) {
     std::vector<uint32_t> amax(g.C, 0u);
     std::mutex mu;
-    const int64_t unit = std::max<int64_t>(kHistChunk, g.C);
-    runParallel(pf, (size_t)((g.N + unit - 1) / unit),
+    runParallel(pf, (size_t)(g.O * g.C),
                 [&](size_t b, size_t e) {
                   std::vector<uint32_t> local(g.C, 0u);
-                  for (int64_t i = (int64_t)b * unit;
-                       i < std::min<int64_t>(g.N, (int64_t)e * unit); ++i) {
-                    const uint32_t a = f2u(loadSrc(src, st, i)) & 0x7fffffffu;
-                    uint32_t &m = local[g.channelOf(i)];
-                    m = a > m ? a : m;
+                  // Rows [b, e) of the [O*C, In] view (channel = row % C).
+                  int64_t c = (int64_t)b % g.C;
+                  for (int64_t row = (int64_t)b; row < (int64_t)e;
+                       ++row, c = c + 1 == g.C ? 0 : c + 1) {
+                    const int64_t i0 = row * g.In;
+                    uint32_t m = local[c];
+                    if (st == SrcType::F32) {
+                      const uint32_t *u = (const uint32_t *)src + i0;
+                      for (int64_t i = 0; i < g.In; ++i)
+                        m = std::max(m, u[i] & 0x7fffffffu);
+                    } else {
+                      const uint16_t *h = (const uint16_t *)src + i0;
+                      uint32_t m16 = 0;
+                      for (int64_t i = 0; i < g.In; ++i)
+                        m16 = std::max<uint32_t>(m16, h[i] & 0x7fffu);
+                      m = std::max(m, m16);
+                    }
+                    local[c] = m;
                   }
                   std::lock_guard<std::mutex> lock(mu);
                   for (int64_t c = 0; c < g.C; ++c)
@@ -450,7 +437,11 @@ QuantResult palettizeWithIsa(Isa isa, const void *src, SrcType st,
     pcs.resize(g.C);
     const double minNormal = std::ldexp(1.0, ft.minExp);
     for (int64_t c = 0; c < g.C; ++c) {
-      const double a = (double)u2f(amax[c]);
+      // amax holds |w|'s bits in the weight's type.
+      const double a =
+          st == SrcType::F32 ? (double)u2f(amax[c])
+          : st == SrcType::F16 ? (double)halfToFloat((uint16_t)amax[c])
+                               : (double)bf16ToFloat((uint16_t)amax[c]);
       pcs[c] = a == 0 ? 1.0 : std::max(a, minNormal);
     }
   }
@@ -461,9 +452,20 @@ QuantResult palettizeWithIsa(Isa isa, const void *src, SrcType st,
   std::vector<int> clusters(g.G, 0);
   std::vector<double> sse(g.G, 0.0);
   const int maxK = (int)g.P;
-  auto xOf = [&](int64_t e) {
-    const double w = loadD(src, st, e);
-    return pcs.empty() ? w : w / pcs[g.channelOf(e)];
+  // x of positions [t0, t1) of a group into x[0..).
+  auto gatherX = [&](int64_t grp, int64_t t0, int64_t t1, double *x) {
+    forGroupRuns(g, grp, t0, t1, !pcs.empty(),
+                 [&](int64_t e, int64_t n, int64_t c) {
+                   if (pcs.empty()) {
+                     for (int64_t i = 0; i < n; ++i)
+                       x[i] = loadD(src, st, e + i);
+                   } else {
+                     const double sc = pcs[c];
+                     for (int64_t i = 0; i < n; ++i)
+                       x[i] = loadD(src, st, e + i) / sc;
+                   }
+                   x += n;
+                 });
   };
   // From a group's grid points: the optimal partition and the means.
   auto clusterPoints = [&](int64_t grp, const GridPoints &pts) {
@@ -493,8 +495,7 @@ QuantResult palettizeWithIsa(Isa isa, const void *src, SrcType st,
         GridPoints pts;
         SortScratch scratch;
         for (size_t grp = b; grp < e; ++grp) {
-          for (int64_t t = 0; t < ng; ++t)
-            x[t] = xOf(g.groupElement((int64_t)grp, t));
+          gatherX((int64_t)grp, 0, ng, x.data());
           gridPointsOf(x.data(), ng, pts, scratch);
           clusterPoints((int64_t)grp, pts);
         }
@@ -503,8 +504,18 @@ QuantResult palettizeWithIsa(Isa isa, const void *src, SrcType st,
       // Big groups: histograms in fixed chunks, merged in chunk order; then
       // one DP per group.
       std::vector<GridPoints> groupPts(g.G);
+      std::vector<std::vector<uint32_t>> bigKeys(g.G); // indices of the points
       const int64_t chunks = (ng + kHistChunk - 1) / kHistChunk;
       const bool raw16 = pcs.empty() && st != SrcType::F32;
+      // Chunks [b, e) of the group in blocks that stay in cache.
+      constexpr int64_t kBlock = 2048;
+      auto forBlocks = [&](size_t b, size_t e, auto &&f) {
+        for (size_t u = b; u < e; ++u) {
+          const int64_t c1 = std::min(ng, (int64_t)(u + 1) * kHistChunk);
+          for (int64_t t0 = (int64_t)u * kHistChunk; t0 < c1; t0 += kBlock)
+            f(t0, std::min(c1, t0 + kBlock));
+        }
+      };
       for (int64_t grp = 0; grp < g.G; ++grp) {
         if (raw16) {
           // f16/bf16 without a scale: x is a grid value already; count the
@@ -513,14 +524,14 @@ QuantResult palettizeWithIsa(Isa isa, const void *src, SrcType st,
           std::mutex mu;
           runParallel(pf, (size_t)chunks, [&](size_t b, size_t e) {
             std::vector<uint32_t> local(65536, 0);
+            const uint16_t *h = (const uint16_t *)src;
             for (size_t u = b; u < e; ++u)
-              for (int64_t t = (int64_t)u * kHistChunk;
-                   t < std::min(ng, (int64_t)(u + 1) * kHistChunk); ++t) {
-                uint16_t h;
-                std::memcpy(&h, (const char *)src + 2 * g.groupElement(grp, t),
-                            2);
-                ++local[h];
-              }
+              forGroupRuns(g, grp, (int64_t)u * kHistChunk,
+                           std::min(ng, (int64_t)(u + 1) * kHistChunk), false,
+                           [&](int64_t el, int64_t n, int64_t) {
+                             for (int64_t i = 0; i < n; ++i)
+                               ++local[h[el + i]];
+                           });
             std::lock_guard<std::mutex> lock(mu);
             for (int i = 0; i < 65536; ++i)
               hist[i] += local[i];
@@ -547,37 +558,95 @@ QuantResult palettizeWithIsa(Isa isa, const void *src, SrcType st,
           for (int h = 0; h < 0x8000; ++h)
             add((uint16_t)h, hist[h]);
         } else {
-          std::vector<GridPoints> parts(chunks);
+          // Any other x: the exact counts of its grid values (integer
+          // partials, merged in any order), by KeyIndex. The x sums per
+          // cluster come after the DP, in fixed chunks.
+          const KeyIndex index;
+          const uint32_t range = index.size();
+          std::mutex mu;
+          std::vector<uint64_t> hist(range, 0);
           runParallel(pf, (size_t)chunks, [&](size_t b, size_t e) {
-            std::vector<double> x(kHistChunk);
-            SortScratch scratch;
-            for (size_t u = b; u < e; ++u) {
-              const int64_t t0 = (int64_t)u * kHistChunk,
-                            t1 = std::min(ng, t0 + kHistChunk);
-              for (int64_t t = t0; t < t1; ++t)
-                x[t - t0] = xOf(g.groupElement(grp, t));
-              gridPointsOf(x.data(), t1 - t0, parts[u], scratch);
-            }
+            std::vector<uint32_t> local(range, 0);
+            double x[kBlock];
+            uint32_t key[kBlock];
+            forBlocks(b, e, [&](int64_t t0, int64_t t1) {
+              gatherX(grp, t0, t1, x);
+              for (int64_t i = 0; i < t1 - t0; ++i)
+                key[i] = index(x[i]);
+              for (int64_t i = 0; i < t1 - t0; ++i)
+                ++local[key[i]];
+            });
+            std::lock_guard<std::mutex> lock(mu);
+            for (uint32_t i = 0; i < range; ++i)
+              hist[i] += local[i];
           });
-          // Pairwise merges in a fixed tree.
-          for (int64_t step = 1; step < chunks; step *= 2)
-            runParallel(pf, (size_t)((chunks + 2 * step - 1) / (2 * step)),
-                        [&](size_t b, size_t e) {
-                          for (size_t u = b; u < e; ++u) {
-                            const int64_t i = (int64_t)u * 2 * step;
-                            if (i + step < chunks) {
-                              mergePoints(parts[i], parts[i + step]);
-                              parts[i + step] = GridPoints();
-                            }
-                          }
-                        });
-          groupPts[grp] = std::move(parts[0]);
+          GridPoints &pts = groupPts[grp];
+          bigKeys[grp].clear();
+          for (uint32_t i = 0; i < range; ++i)
+            if (hist[i]) {
+              pts.value.push_back(index.value(i));
+              pts.count.push_back((double)hist[i]);
+              bigKeys[grp].push_back(i);
+            }
         }
       }
-      runParallel(pf, (size_t)g.G, [&](size_t b, size_t e) {
-        for (size_t grp = b; grp < e; ++grp)
-          clusterPoints((int64_t)grp, groupPts[grp]);
-      });
+      if (raw16) {
+        runParallel(pf, (size_t)g.G, [&](size_t b, size_t e) {
+          for (size_t grp = b; grp < e; ++grp)
+            clusterPoints((int64_t)grp, groupPts[grp]);
+        });
+      } else {
+        for (int64_t grp = 0; grp < g.G; ++grp) {
+          // The partition, then each cluster's x sum: per fixed chunk in
+          // element order, the chunks combined in order.
+          const GridPoints &pts = groupPts[grp];
+          const std::vector<uint32_t> &keys = bigKeys[grp];
+          const int64_t n = (int64_t)pts.size();
+          const int k = (int)std::min<int64_t>(n, maxK);
+          std::vector<int64_t> start(k + 1);
+          sse[grp] = optimalKMeans1DWith(kernels, pts.value.data(),
+                                         pts.count.data(), n, k, start.data());
+          start[k] = n;
+          clusters[grp] = k;
+          const KeyIndex index;
+          std::vector<uint8_t> clusterOf(index.size(), 0);
+          for (int j = 0; j < k; ++j)
+            for (uint32_t i = keys[start[j]];
+                 i < (j + 1 < k ? keys[start[j + 1]] : index.size()); ++i)
+              clusterOf[i] = (uint8_t)j;
+          // Eight banks (position i in bank i % 8) break the chain of adds
+          // to one sum; they are combined in bank order.
+          constexpr int kBanks = 8;
+          std::vector<double> part(chunks * k, 0.0);
+          runParallel(pf, (size_t)chunks, [&](size_t b, size_t e) {
+            std::vector<double> bank(kBanks * k);
+            double x[kBlock];
+            uint32_t key[kBlock];
+            for (size_t u = b; u < e; ++u) {
+              std::fill(bank.begin(), bank.end(), 0.0);
+              forBlocks(u, u + 1, [&](int64_t t0, int64_t t1) {
+                gatherX(grp, t0, t1, x);
+                for (int64_t i = 0; i < t1 - t0; ++i)
+                  key[i] = index(x[i]);
+                for (int64_t i = 0; i < t1 - t0; ++i) // t0 % kBanks == 0
+                  bank[(i % kBanks) * k + clusterOf[key[i]]] += x[i];
+              });
+              double *sum = part.data() + u * k;
+              for (int q = 0; q < kBanks; ++q)
+                for (int j = 0; j < k; ++j)
+                  sum[j] += bank[q * k + j];
+            }
+          });
+          for (int j = 0; j < k; ++j) {
+            double s = 0, c = 0;
+            for (int64_t u = 0; u < chunks; ++u)
+              s += part[u * k + j];
+            for (int64_t i = start[j]; i < start[j + 1]; ++i)
+              c += pts.count[i];
+            lutF64[grp * width + j] = s / c;
+          }
+        }
+      }
     }
   } else {
     // Vectors: k-means per group over its vectors (f64).
@@ -672,21 +741,40 @@ QuantResult palettizeWithIsa(Isa isa, const void *src, SrcType st,
         }
       });
     }
+    // Elements in runs that share a set: a channel with a per-channel scale,
+    // else the channels of one group (contiguous in flat order).
+    auto assignRun = [&](int64_t e0, int64_t n, int64_t s, uint8_t *dst) {
+      const NearestTable &t = tables[s];
+      if (!map.empty()) {
+        const uint16_t *h = (const uint16_t *)src + e0;
+        const uint8_t *m = map.data() + ((size_t)s << 16);
+        for (int64_t i = 0; i < n; ++i)
+          dst[i] = m[h[i]];
+      } else if (t.r <= 16) {
+        kernels.assignSmall(src, st, e0, n, t, dst);
+      } else {
+        for (int64_t i = 0; i < n; ++i)
+          dst[i] = t.nearest(loadD(src, st, e0 + i));
+      }
+    };
     runParallel(pf, (size_t)units, [&](size_t b, size_t e) {
       uint8_t stage[kIndexChunk];
       for (size_t u = b; u < e; ++u) {
         const int64_t i0 = (int64_t)u * kIndexChunk,
                       i1 = std::min(nIdx, i0 + kIndexChunk);
-        for (int64_t i = i0; i < i1; ++i) {
-          const int64_t c = g.channelOf(i);
+        int64_t c = g.channelOf(i0), ii = i0 % g.In;
+        for (int64_t i = i0; i < i1;) {
           const int64_t s = p.perChannelScale ? c : c / g.gc;
-          if (!map.empty()) {
-            uint16_t h;
-            std::memcpy(&h, (const char *)src + 2 * i, 2);
-            stage[i - i0] = map[(size_t)s << 16 | h];
-          } else {
-            stage[i - i0] = tables[s].nearest(loadD(src, st, i));
-          }
+          const int64_t setEnd = p.perChannelScale ? c + 1 : (s + 1) * g.gc;
+          const int64_t len = std::min(i1 - i, (setEnd - c) * g.In - ii);
+          assignRun(i, len, s, stage + (i - i0));
+          i += len;
+          // Next run: the channel after this set (wrapping to the next o).
+          const int64_t adv = ii + len; // positions from channel c's start
+          c += adv / g.In;
+          ii = adv % g.In;
+          if (c >= g.C)
+            c -= g.C;
         }
         packCodes(stage, i0, i1 - i0, p.nBits, idxOut);
       }

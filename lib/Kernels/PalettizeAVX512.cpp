@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 #include "PalettizeInternal.h"
 
+#include <algorithm>
 #include <cmath>
 
 #if defined(__x86_64__) && defined(__AVX512F__)
@@ -56,7 +57,49 @@ int64_t rowScan(const RowScanArgs &r, int64_t b, int64_t lo, int64_t hi,
   return bi;
 }
 
-const PaletteKernels kKernels = {rowScan};
+void assign(const void *src, SrcType st, int64_t e0, int64_t n,
+            const NearestTable &t, uint8_t *out) {
+  const __m512i idx =
+      _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)t.idx16));
+  const __m512 lo = _mm512_loadu_ps(t.lo);
+  const __m512i one = _mm512_set1_epi32(1), last = _mm512_set1_epi32(t.r - 1);
+  for (int64_t b = 0; b < n; b += 16) {
+    const int len = (int)std::min<int64_t>(16, n - b);
+    const __mmask16 m = (__mmask16)(len == 16 ? 0xffffu : (1u << len) - 1);
+    const int64_t e = e0 + b;
+    __m512 x;
+    if (st == SrcType::F32) {
+      x = _mm512_maskz_loadu_ps(m, (const float *)src + e);
+    } else {
+      const __m256i h = _mm256_maskz_loadu_epi16(m, (const uint16_t *)src + e);
+      x = st == SrcType::F16 ? _mm512_cvtph_ps(h)
+                             : _mm512_castsi512_ps(_mm512_slli_epi32(
+                                   _mm512_cvtepu16_epi32(h), 16));
+    }
+    // Thresholds below x (lo[j] > every finite x past r - 1).
+    __m512i cnt = _mm512_setzero_si512();
+    for (int j = 0; j + 1 < t.r; ++j)
+      cnt = _mm512_mask_add_epi32(
+          cnt, _mm512_cmp_ps_mask(x, _mm512_set1_ps(t.lo[j]), _CMP_GT_OQ), cnt,
+          one);
+    _mm512_mask_cvtepi32_storeu_epi8(out + b, m,
+                                     _mm512_permutexvar_epi32(cnt, idx));
+    // x on a threshold: the exact search decides.
+    const unsigned tie =
+        _mm512_cmp_ps_mask(x, _mm512_permutexvar_ps(cnt, lo), _CMP_EQ_OQ) &
+        _mm512_cmplt_epi32_mask(cnt, last) & m;
+    if (tie) {
+      alignas(64) float xs[16];
+      _mm512_store_ps(xs, x);
+      for (unsigned tm = tie; tm; tm &= tm - 1) {
+        const int l = __builtin_ctz(tm);
+        out[b + l] = t.nearest((double)xs[l]);
+      }
+    }
+  }
+}
+
+const PaletteKernels kKernels = {rowScan, assign};
 
 } // namespace
 

@@ -215,53 +215,6 @@ double optimalKMeans1D(const double *v, const double *w, int64_t n, int k,
 
 namespace detail {
 
-int64_t rowScanGeneric(const RowScanArgs &r, int64_t b, int64_t lo,
-                       int64_t hi, double *bestOut) {
-  const double Wb = r.W[b], S1b = r.S1[b], S2b = r.S2[b];
-  double best = INFINITY;
-  int64_t bi = hi;
-  for (int64_t top = hi; top >= lo; top -= 8) {
-    const int64_t base = top - 7;
-    const int first = base < lo ? (int)(lo - base) : 0; // lowest valid lane
-    double val[8], cst[8];
-    for (int l = 0; l < 8; ++l) {
-      val[l] = INFINITY;
-      cst[l] = 0;
-      if (l < first)
-        continue;
-      const int64_t a = base + l;
-      const double s = S1b - r.S1[a];
-      cst[l] = (S2b - r.S2[a]) - s * s / (Wb - r.W[a]);
-      val[l] = r.Dp[a] + cst[l];
-    }
-    int lane = first;
-    for (int l = first + 1; l < 8; ++l)
-      if (val[l] < val[lane])
-        lane = l;
-    if (val[lane] <= best) {
-      best = val[lane];
-      bi = base + lane;
-    }
-    if (cst[first] >= best)
-      break;
-  }
-  *bestOut = best;
-  return bi;
-}
-
-namespace {
-const PaletteKernels kGenericPalette = {rowScanGeneric};
-} // namespace
-
-const PaletteKernels *paletteKernelsFor(Isa isa) {
-  const PaletteKernels *k = nullptr;
-  if (isa == Isa::AVX512)
-    k = paletteAVX512Kernels();
-  else if (isa == Isa::AVX2)
-    k = paletteAVX2Kernels();
-  return k ? k : &kGenericPalette;
-}
-
 double optimalKMeans1DWith(const PaletteKernels &kernels, const double *v,
                            const double *w, int64_t n, int k, int64_t *start) {
   if (n <= 0 || k <= 0)

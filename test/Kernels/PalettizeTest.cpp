@@ -1008,6 +1008,85 @@ static void testDeterminism(bool quick) {
   }
 }
 
+// Groups past the split-histogram threshold (over 2^20 elements): the same
+// partition cost and the same LUT means as the DP on an independent
+// histogram (a map of q(x) to count and long double sum of x).
+static void testBigGroups(bool quick) {
+  Rng rng{81};
+  struct Case {
+    std::vector<int64_t> shape;
+    int axis;
+    SrcType st;
+    bool pcs;
+    int nBits;
+  };
+  std::vector<Case> cases = {{{1100, 1000}, 0, SrcType::F32, false, 4},
+                             {{1000, 1100}, 1, SrcType::F16, true, 3},
+                             {{1100, 1000}, 0, SrcType::F16, false, 8}};
+  if (!quick)
+    cases.push_back({{1000, 1100}, 1, SrcType::BF16, true, 6});
+  for (const Case &c : cases) {
+    PaletteLayout l{c.shape, c.axis, 1, 1};
+    PaletteParams p;
+    p.nBits = c.nBits;
+    p.perChannelScale = c.pcs;
+    const Geo g(l, p.nBits);
+    std::vector<double> w = gaussian(g.N, rng);
+    for (int64_t e = 0; e < g.N; ++e) {
+      if (c.pcs)
+        w[e] *= std::exp((double)(g.chan(e) % 9) - 4);
+      if (e % 1000 == 0)
+        w[e] *= 1e-12; // tiny values too
+      w[e] = refRound(w[e], c.st);
+    }
+    const Run o = runPal(toSrc(w, c.st), c.st, l, p, threadPool(2));
+    const std::string what = describe(l, p, c.st);
+    CHECK(o.r.status == Status::Ok, "%s", what.c_str());
+    std::vector<double> pcs(g.C, 1.0);
+    if (c.pcs) {
+      std::vector<double> amax(g.C, 0.0);
+      for (int64_t e = 0; e < g.N; ++e)
+        amax[g.chan(e)] = std::max(amax[g.chan(e)], std::fabs(w[e]));
+      for (int64_t ch = 0; ch < g.C; ++ch)
+        pcs[ch] = amax[ch] == 0 ? 1.0 : std::max(amax[ch], smallestNormal(c.st));
+    }
+    std::map<double, std::pair<double, long double>> h;
+    for (int64_t e = 0; e < g.N; ++e) {
+      const double x = w[e] / pcs[g.chan(e)];
+      auto &b = h[refGrid(x)];
+      b.first += 1;
+      b.second += x;
+    }
+    std::vector<double> v, cnt;
+    std::vector<long double> sum;
+    for (auto &kv : h) {
+      v.push_back(kv.first);
+      cnt.push_back(kv.second.first);
+      sum.push_back(kv.second.second);
+    }
+    const int k = (int)std::min<int64_t>((int64_t)v.size(), g.P);
+    std::vector<int64_t> start(k + 1);
+    const double sse = optimalKMeans1D(v.data(), cnt.data(), (int64_t)v.size(),
+                                       k, start.data());
+    start[k] = (int64_t)v.size();
+    CHECK(o.diag.clusters[0] == k &&
+              std::fabs(o.diag.clusterSSE[0] - sse) <= 1e-12 * sse,
+          "%s: %d clusters, SSE %.17g; expected %d, %.17g", what.c_str(),
+          o.diag.clusters[0], o.diag.clusterSSE[0], k, sse);
+    bool ok = true;
+    for (int j = 0; j < k; ++j) {
+      long double s = 0, n = 0;
+      for (int64_t i = start[j]; i < start[j + 1]; ++i) {
+        s += sum[i];
+        n += cnt[i];
+      }
+      ok &= std::fabs(o.diag.lutF64[j] - (double)(s / n)) <=
+            1e-12 * std::fabs((double)(s / n));
+    }
+    CHECK(ok, "%s: LUT means", what.c_str());
+  }
+}
+
 // SQNR of the decoded weight (dB).
 static double sqnr(const Run &o, const std::vector<double> &w, SrcType st,
                    const PaletteLayout &l, const PaletteParams &p) {
@@ -1147,6 +1226,7 @@ int main(int argc, char **argv) {
   testHardValues();
   testConfigurations(quick);
   testDeterminism(quick);
+  testBigGroups(quick);
   testQuality(quick);
   std::printf("%d passed, %d failed\n", gPassed, gFailed);
   return gFailed ? 1 : 0;
