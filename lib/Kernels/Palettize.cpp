@@ -654,11 +654,11 @@ QuantResult palettizeWithIsa(Isa isa, const void *src, SrcType st,
     const int k = (int)std::min<int64_t>(nv, maxK);
     const int cd = (int)g.cd;
     auto clusterGroup = [&](int64_t grp, const ParallelFor *inner) {
-      std::vector<double> data(nv * cd);
+      std::vector<float> data(nv * cd);
       for (int64_t t = 0; t < nv; ++t) {
         const int64_t base = g.vectorBase(g.groupVector(grp, t));
         for (int c = 0; c < cd; ++c)
-          data[t * cd + c] = loadD(src, st, base + c * g.In);
+          data[t * cd + c] = loadSrc(src, st, base + c * g.In);
       }
       sse[grp] = vectorKMeans(data.data(), nv, cd, k,
                               lutF64.data() + grp * width, inner);

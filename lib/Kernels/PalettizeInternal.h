@@ -73,11 +73,11 @@ struct SortScratch {
 void gridPointsOf(const double *x, int64_t n, GridPoints &out,
                   SortScratch &scratch);
 
-/// k-means over n vectors of dimension cd (row-major, f64), k <= n: the
-/// centroids (k x cd) of the lowest-SSE start, and that SSE. Deterministic
-/// (fixed-seed PRNG). `pf` (may be null) parallelizes the work on large
-/// inputs without changing the result.
-double vectorKMeans(const double *data, int64_t n, int cd, int k,
+/// k-means in f64 over n vectors of dimension cd (row-major; weight values,
+/// exact in f32), k <= n: the centroids (k x cd) of the lowest-SSE start,
+/// and that SSE. Deterministic (fixed-seed PRNG). `pf` (may be null)
+/// parallelizes the work on large inputs without changing the result.
+double vectorKMeans(const float *data, int64_t n, int cd, int k,
                     double *centroids, const ParallelFor *pf);
 
 /// One row of the 1-D DP: prefix sums (mean-centred) and the previous layer.

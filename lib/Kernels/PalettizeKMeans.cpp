@@ -318,8 +318,18 @@ struct Prng {
   double uniform() { return (double)(next() >> 11) * 0x1.0p-53; }
 };
 
-constexpr int64_t kChunk = 8192; // vectors per unit of parallel work
+constexpr int64_t kChunk = 8192;     // vectors per unit of parallel work
+constexpr int64_t kSeedMax = 1 << 17; // larger: start on a subsample
 
+/// Squared distance (f64) from a vector of f32 values to a centroid.
+inline double dist2(const float *x, const double *c, int cd) {
+  double s = 0;
+  for (int t = 0; t < cd; ++t) {
+    const double d = (double)x[t] - c[t];
+    s += d * d;
+  }
+  return s;
+}
 inline double dist2(const double *x, const double *c, int cd) {
   double s = 0;
   for (int t = 0; t < cd; ++t) {
@@ -332,7 +342,7 @@ inline double dist2(const double *x, const double *c, int cd) {
 /// Squared distances from x to every centroid (centroid-major copy cs:
 /// cs[t * k + j]), summed over t in order as dist2() does; the nearest
 /// (lowest index on ties) and the two smallest values.
-inline void nearestTwo(const double *x, const double *cs, int k, int cd,
+inline void nearestTwo(const float *x, const double *cs, int k, int cd,
                        double *d, int &bj, double &best, double &second) {
   for (int j = 0; j < k; ++j)
     d[j] = 0;
@@ -358,35 +368,45 @@ inline void nearestTwo(const double *x, const double *cs, int k, int cd,
   }
 }
 
+// Bounds are kept conservative by relative margins far above the rounding
+// of their updates.
+constexpr double kUp = 1 + 1e-12, kDown = 1 - 1e-12;
+
 struct KMeansRun {
-  const double *data;
+  const float *data; // n vectors of cd values
   int64_t n;
   int cd, k;
   const ParallelFor *pf;
 
-  int64_t chunks() const { return (n + kChunk - 1) / kChunk; }
+  static int64_t chunksOf(int64_t count) {
+    return (count + kChunk - 1) / kChunk;
+  }
 
-  void forChunks(const std::function<void(int64_t, int64_t)> &body) const {
-    const int64_t c = chunks();
+  /// body(u, begin, end) over the chunks of [0, count).
+  void forChunks(int64_t count,
+                 const std::function<void(int64_t, int64_t, int64_t)> &body)
+      const {
+    const int64_t c = chunksOf(count);
     if (pf && *pf && c > 1)
       (*pf)((size_t)c, [&](size_t b, size_t e) {
         for (size_t u = b; u < e; ++u)
-          body((int64_t)u * kChunk,
-               std::min<int64_t>(n, (int64_t)(u + 1) * kChunk));
+          body((int64_t)u, (int64_t)u * kChunk,
+               std::min<int64_t>(count, (int64_t)(u + 1) * kChunk));
       });
     else
       for (int64_t u = 0; u < c; ++u)
-        body(u * kChunk, std::min<int64_t>(n, (u + 1) * kChunk));
+        body(u, u * kChunk, std::min<int64_t>(count, (u + 1) * kChunk));
   }
 
-  /// Sum of f(i) over all vectors: per chunk, then in chunk order.
-  double sumInOrder(const std::function<double(int64_t)> &f) const {
-    std::vector<double> part(chunks(), 0.0);
-    forChunks([&](int64_t b, int64_t e) {
+  /// Sum of f(i) over [0, count): per chunk, then in chunk order.
+  double sumInOrder(int64_t count,
+                    const std::function<double(int64_t)> &f) const {
+    std::vector<double> part(chunksOf(count), 0.0);
+    forChunks(count, [&](int64_t u, int64_t b, int64_t e) {
       double s = 0;
       for (int64_t i = b; i < e; ++i)
         s += f(i);
-      part[b / kChunk] = s;
+      part[u] = s;
     });
     double s = 0;
     for (double x : part)
@@ -397,182 +417,282 @@ struct KMeansRun {
   /// Greedy k-means++ seeding: each centre is the best (lowest potential)
   /// of 2 + ln k candidates sampled with probability ~ D(x)^2.
   void seed(Prng &rng, double *cent) const {
-    std::vector<double> d2(n), cand(n), cum(n);
+    const int64_t m = n;
+    auto vec = [&](int64_t i) { return data + i * cd; };
+    std::vector<double> d2(m), cand(m), cum(m);
     const int trials = 2 + (int)std::log((double)k);
-    const int64_t first = (int64_t)(rng.next() % (uint64_t)n);
-    std::memcpy(cent, data + first * cd, sizeof(double) * cd);
-    forChunks([&](int64_t b, int64_t e) {
+    auto setCentre = [&](int c, const float *x) {
+      for (int t = 0; t < cd; ++t)
+        cent[c * cd + t] = x[t];
+    };
+    setCentre(0, vec((int64_t)(rng.next() % (uint64_t)m)));
+    forChunks(m, [&](int64_t, int64_t b, int64_t e) {
       for (int64_t i = b; i < e; ++i)
-        d2[i] = dist2(data + i * cd, cent, cd);
+        d2[i] = dist2(vec(i), cent, cd);
     });
+    std::vector<double> trial(cd);
     for (int c = 1; c < k; ++c) {
       // Cumulative potential (sequential: the same order everywhere).
       double s = 0;
-      for (int64_t i = 0; i < n; ++i) {
+      for (int64_t i = 0; i < m; ++i) {
         s += d2[i];
         cum[i] = s;
       }
-      int64_t bestIdx = -1;
+      int64_t bestIdx = 0;
       double bestPot = INFINITY;
       for (int t = 0; t < trials; ++t) {
         int64_t idx;
         if (s > 0) {
           const double r = rng.uniform() * s;
           idx = std::upper_bound(cum.begin(), cum.end(), r) - cum.begin();
-          idx = std::min<int64_t>(idx, n - 1);
+          idx = std::min<int64_t>(idx, m - 1);
           while (idx > 0 && d2[idx] == 0) // never a point already at zero
             --idx;
         } else {
-          idx = (int64_t)(rng.next() % (uint64_t)n);
+          idx = (int64_t)(rng.next() % (uint64_t)m);
         }
-        const double *x = data + idx * cd;
-        forChunks([&](int64_t b, int64_t e) {
+        for (int q = 0; q < cd; ++q)
+          trial[q] = vec(idx)[q];
+        forChunks(m, [&](int64_t, int64_t b, int64_t e) {
           for (int64_t i = b; i < e; ++i)
-            cand[i] = std::min(d2[i], dist2(data + i * cd, x, cd));
+            cand[i] = std::min(d2[i], dist2(vec(i), trial.data(), cd));
         });
-        const double p = sumInOrder([&](int64_t i) { return cand[i]; });
+        const double p = sumInOrder(m, [&](int64_t i) { return cand[i]; });
         if (p < bestPot) {
           bestPot = p;
           bestIdx = idx;
         }
       }
-      const double *x = data + bestIdx * cd;
-      std::memcpy(cent + c * cd, x, sizeof(double) * cd);
-      forChunks([&](int64_t b, int64_t e) {
+      setCentre(c, vec(bestIdx));
+      forChunks(m, [&](int64_t, int64_t b, int64_t e) {
         for (int64_t i = b; i < e; ++i)
-          d2[i] = std::min(d2[i], dist2(data + i * cd, x, cd));
+          d2[i] = std::min(d2[i], dist2(vec(i), cent + c * cd, cd));
       });
     }
   }
 
-  /// Centroids from per-chunk sums and counts (combined in chunk order):
-  /// the means; an empty cluster gets the vector farthest from its centroid
-  /// (then the next farthest, ...).
-  void centroids(double *cent, const std::vector<int32_t> &lab,
-                 const std::vector<double> &sums,
-                 const std::vector<int64_t> &counts) const {
-    std::vector<double> tot((size_t)k * cd, 0.0);
-    std::vector<int64_t> cnt(k, 0);
-    for (int64_t u = 0; u < chunks(); ++u)
-      for (int j = 0; j < k; ++j) {
-        cnt[j] += counts[u * k + j];
-        for (int t = 0; t < cd; ++t)
-          tot[j * cd + t] += sums[(u * k + j) * cd + t];
-      }
-    std::vector<double> far; // squared distance to the assigned centroid
-    for (int j = 0; j < k; ++j) {
-      if (cnt[j]) {
-        for (int t = 0; t < cd; ++t)
-          cent[j * cd + t] = tot[j * cd + t] / (double)cnt[j];
-        continue;
-      }
-      if (far.empty()) {
-        far.resize(n);
-        forChunks([&](int64_t b, int64_t e) {
-          for (int64_t i = b; i < e; ++i)
-            far[i] = dist2(data + i * cd, cent + lab[i] * cd, cd);
-        });
-      }
-      int64_t f = 0;
-      for (int64_t i = 1; i < n; ++i)
-        if (far[i] > far[f])
-          f = i;
-      std::memcpy(cent + j * cd, data + f * cd, sizeof(double) * cd);
-      far[f] = -1; // not chosen again for another empty cluster
+  /// One start: seeding (unless `seeded`: from `cent`), then Lloyd
+  /// (assign, update) until no assignment changes or 300 iterations;
+  /// returns the SSE.
+  ///
+  /// Assignments are those of a nearest-centroid search (lowest index on
+  /// ties); a vector is skipped only when bounds prove that its centroid is
+  /// still strictly the nearest (Hamerly's upper bound on the distance to
+  /// it, lower bound on the distance to any other). A sweep visits every
+  /// vector and recomputes the sums of every cluster; it also lists the
+  /// vectors whose bound gap is below tau, about an eighth of them. Until
+  /// twice the centroids' largest accumulated move reaches tau, no other
+  /// vector can change, so the iterations in between visit the listed ones
+  /// only and update the sums by their moves (in index order).
+  double lloyd(uint64_t seedValue, double *cent, bool seeded = false) const {
+    if (!seeded) {
+      Prng rng{seedValue};
+      seed(rng, cent);
     }
-  }
-
-  /// One start: seeding, then Lloyd (assign, update) until no assignment
-  /// changes or 300 iterations. Assignments are those of a plain nearest-
-  /// centroid search (lowest index on ties); a vector is only skipped when
-  /// bounds prove its centroid is still strictly the nearest (Hamerly's
-  /// bounds on distances, kept conservative by a relative margin far above
-  /// the rounding of the bound updates). Each iteration is one pass over
-  /// the vectors (bounds, assignment, per-chunk sums) and one update.
-  /// Returns the SSE.
-  double lloyd(uint64_t seedValue, double *cent) const {
-    Prng rng{seedValue};
-    seed(rng, cent);
     std::vector<int32_t> lab(n, 0);
-    std::vector<double> up(n), lowb(n); // distance bounds (not squared)
-    std::vector<double> cs((size_t)k * cd), old((size_t)k * cd), move(k, 0.0);
-    const int64_t nc = chunks();
-    std::vector<int64_t> changed(nc), counts((size_t)nc * k);
-    std::vector<double> sums((size_t)nc * k * cd);
-    double maxMove = 0;
+    std::vector<double> up(n, 0.0), lowb(n, 0.0); // distance bounds
+    std::vector<uint8_t> listed(n, 0);
+    std::vector<int64_t> active; // listed vectors, ascending
+    std::vector<double> cs((size_t)k * cd), old((size_t)k * cd);
+    std::vector<double> move(k, 0.0), cumMove(k, 0.0);
+    std::vector<double> sums((size_t)k * cd, 0.0);
+    std::vector<int64_t> counts(k, 0);
+    double maxMove = 0, cumMax = 0, tau = 0;
+    bool sweep = true, firstSweep = true;
+
+    // The search of one vector with its bounds brought up to date.
+    auto visit = [&](int64_t i, double dUp, double dLow, double *d) {
+      const float *x = data + i * cd;
+      up[i] = (up[i] + dUp) * kUp;
+      lowb[i] = (lowb[i] - dLow) * kDown;
+      if (up[i] < lowb[i])
+        return false;
+      up[i] = std::sqrt(dist2(x, cent + lab[i] * cd, cd)) * kUp;
+      if (up[i] < lowb[i])
+        return false;
+      int bj;
+      double best, second;
+      nearestTwo(x, cs.data(), k, cd, d, bj, best, second);
+      up[i] = std::sqrt(best) * kUp;
+      lowb[i] = std::sqrt(second) * kDown;
+      const bool changed = bj != lab[i];
+      lab[i] = bj;
+      return changed;
+    };
+
     for (int it = 0; it < 300; ++it) {
       for (int j = 0; j < k; ++j)
         for (int t = 0; t < cd; ++t)
           cs[t * k + j] = cent[j * cd + t];
-      const bool first = it == 0;
-      forChunks([&](int64_t b, int64_t e) {
-        const int64_t u = b / kChunk;
-        double *sm = sums.data() + u * k * cd;
-        int64_t *cn = counts.data() + u * k;
-        std::fill(sm, sm + k * cd, 0.0);
-        std::fill(cn, cn + k, 0);
-        std::vector<double> d(k);
-        int64_t ch = 0;
-        for (int64_t i = b; i < e; ++i) {
-          const double *x = data + i * cd;
-          bool search = first;
-          if (!first) {
-            up[i] = (up[i] + move[lab[i]]) * (1 + 1e-12);
-            lowb[i] = (lowb[i] - maxMove) * (1 - 1e-12);
-            if (!(up[i] < lowb[i])) {
-              // Tighten the upper bound with the exact distance first.
-              up[i] = std::sqrt(dist2(x, cent + lab[i] * cd, cd)) * (1 + 1e-12);
-              search = !(up[i] < lowb[i]);
-            }
-          }
-          if (search) {
-            int bj;
-            double best, second;
-            nearestTwo(x, cs.data(), k, cd, d.data(), bj, best, second);
-            ch += first || bj != lab[i];
-            lab[i] = bj;
-            up[i] = std::sqrt(best) * (1 + 1e-12);
-            lowb[i] = std::sqrt(second) * (1 - 1e-12);
-          }
-          const int j = lab[i];
-          ++cn[j];
-          for (int t = 0; t < cd; ++t)
-            sm[j * cd + t] += x[t];
-        }
-        changed[u] = ch;
-      });
       int64_t nChanged = 0;
-      for (int64_t x : changed)
-        nChanged += x;
-      // The centroids become the means of this assignment: when it changed
-      // nothing, they are unchanged and Lloyd has converged.
-      std::memcpy(old.data(), cent, sizeof(double) * k * cd);
-      centroids(cent, lab, sums, counts);
+      if (sweep) {
+        const int64_t nc = chunksOf(n);
+        constexpr int kBuckets = 2048; // the gap's biased exponent (0: <= 0)
+        std::vector<int64_t> changed(nc, 0), cnt((size_t)nc * k, 0);
+        std::vector<double> sm((size_t)nc * k * cd, 0.0);
+        std::vector<int64_t> hist((size_t)nc * kBuckets, 0);
+        forChunks(n, [&](int64_t u, int64_t b, int64_t e) {
+          std::vector<double> d(k);
+          int64_t ch = 0;
+          int64_t *h = hist.data() + u * kBuckets;
+          for (int64_t i = b; i < e; ++i) {
+            if (firstSweep) {
+              int bj;
+              double best, second;
+              nearestTwo(data + i * cd, cs.data(), k, cd, d.data(), bj, best,
+                         second);
+              lab[i] = bj;
+              up[i] = std::sqrt(best) * kUp;
+              lowb[i] = std::sqrt(second) * kDown;
+              ++ch;
+            } else if (listed[i]) {
+              ch += visit(i, move[lab[i]], maxMove, d.data());
+            } else {
+              ch += visit(i, cumMove[lab[i]], cumMax, d.data());
+            }
+            const double gap = lowb[i] - up[i];
+            uint64_t gb;
+            std::memcpy(&gb, &gap, 8);
+            ++h[gap > 0 ? (int)(gb >> 52) : 0];
+            const int j = lab[i];
+            ++cnt[u * k + j];
+            for (int t = 0; t < cd; ++t)
+              sm[(u * k + j) * cd + t] += data[i * cd + t];
+          }
+          changed[u] = ch;
+        });
+        for (int64_t x : changed)
+          nChanged += x;
+        std::fill(sums.begin(), sums.end(), 0.0);
+        std::fill(counts.begin(), counts.end(), 0);
+        for (int64_t u = 0; u < nc; ++u)
+          for (int j = 0; j < k; ++j) {
+            counts[j] += cnt[u * k + j];
+            for (int t = 0; t < cd; ++t)
+              sums[j * cd + t] += sm[(u * k + j) * cd + t];
+          }
+        // tau: the upper edge of the bucket where an eighth of the vectors
+        // is reached.
+        int64_t acc = 0;
+        int bucket = 0;
+        for (; bucket < kBuckets; ++bucket) {
+          for (int64_t u = 0; u < nc; ++u)
+            acc += hist[u * kBuckets + bucket];
+          if (acc >= n / 8)
+            break;
+        }
+        // (Bucket b holds gaps in [2^(b-1023), 2^(b-1022)).)
+        tau = bucket == 0 ? 0 : std::ldexp(1.0, bucket - 1022);
+        std::vector<std::vector<int64_t>> lists(nc);
+        forChunks(n, [&](int64_t u, int64_t b, int64_t e) {
+          for (int64_t i = b; i < e; ++i) {
+            listed[i] = lowb[i] - up[i] < tau;
+            if (listed[i])
+              lists[u].push_back(i);
+          }
+        });
+        active.clear();
+        for (const auto &l : lists)
+          active.insert(active.end(), l.begin(), l.end());
+        std::fill(cumMove.begin(), cumMove.end(), 0.0);
+        cumMax = 0;
+        firstSweep = false;
+      } else {
+        // The listed vectors only; their moves, per chunk, applied to the
+        // sums in chunk (index) order.
+        const int64_t na = (int64_t)active.size(), nc = chunksOf(na);
+        std::vector<std::vector<std::pair<int64_t, int32_t>>> moves(nc);
+        forChunks(na, [&](int64_t u, int64_t b, int64_t e) {
+          std::vector<double> d(k);
+          for (int64_t q = b; q < e; ++q) {
+            const int64_t i = active[q];
+            const int32_t from = lab[i];
+            if (visit(i, move[from], maxMove, d.data()))
+              moves[u].push_back({i, from});
+          }
+        });
+        for (const auto &mv : moves)
+          for (const auto &m : mv) {
+            const int64_t i = m.first;
+            const int from = m.second, to = lab[i];
+            --counts[from];
+            ++counts[to];
+            for (int t = 0; t < cd; ++t) {
+              sums[from * cd + t] -= data[i * cd + t];
+              sums[to * cd + t] += data[i * cd + t];
+            }
+            ++nChanged;
+          }
+      }
       if (nChanged == 0)
-        break;
+        break; // no assignment changed: the centroids are the means
+      // Update: the means; an empty cluster gets the vector farthest from
+      // its centroid (then the next farthest, ...), and a sweep follows.
+      std::memcpy(old.data(), cent, sizeof(double) * k * cd);
+      std::vector<double> far;
+      for (int j = 0; j < k; ++j) {
+        if (counts[j]) {
+          for (int t = 0; t < cd; ++t)
+            cent[j * cd + t] = sums[j * cd + t] / (double)counts[j];
+          continue;
+        }
+        if (far.empty()) {
+          far.resize(n);
+          forChunks(n, [&](int64_t, int64_t b, int64_t e) {
+            for (int64_t i = b; i < e; ++i)
+              far[i] = dist2(data + i * cd, old.data() + lab[i] * cd, cd);
+          });
+        }
+        int64_t f = 0;
+        for (int64_t i = 1; i < n; ++i)
+          if (far[i] > far[f])
+            f = i;
+        for (int t = 0; t < cd; ++t)
+          cent[j * cd + t] = data[f * cd + t];
+        far[f] = -1; // not chosen again for another empty cluster
+      }
       maxMove = 0;
       for (int j = 0; j < k; ++j) {
-        move[j] = std::sqrt(dist2(old.data() + j * cd, cent + j * cd, cd)) *
-                  (1 + 1e-12);
+        move[j] = std::sqrt(dist2(old.data() + j * cd, cent + j * cd, cd)) * kUp;
         maxMove = std::max(maxMove, move[j]);
+        cumMove[j] = (cumMove[j] + move[j]) * kUp;
       }
+      cumMax = (cumMax + maxMove) * kUp;
+      // An unlisted vector's gap was >= tau; it shrank by at most its
+      // centroid's move plus the largest one.
+      sweep = !far.empty() || 2 * cumMax * kUp >= tau;
     }
-    return sumInOrder(
-        [&](int64_t i) { return dist2(data + i * cd, cent + lab[i] * cd, cd); });
+    return sumInOrder(n, [&](int64_t i) {
+      return dist2(data + i * cd, cent + lab[i] * cd, cd);
+    });
   }
 };
 
 } // namespace
 
-double vectorKMeans(const double *data, int64_t n, int cd, int k,
+double vectorKMeans(const float *data, int64_t n, int cd, int k,
                     double *centroids, const ParallelFor *pf) {
   KMeansRun run{data, n, cd, k, pf};
+  // Large inputs: each start is seeded and refined by Lloyd on kSeedMax
+  // vectors evenly spread, before Lloyd on all of them (far fewer costly
+  // early iterations, when most centroids still move a lot).
+  std::vector<float> sub;
+  if (n > kSeedMax) {
+    sub.resize((size_t)kSeedMax * cd);
+    for (int64_t i = 0; i < kSeedMax; ++i)
+      std::memcpy(&sub[i * cd], data + (i * n / kSeedMax) * cd,
+                  sizeof(float) * cd);
+  }
+  const KMeansRun subRun{sub.data(), kSeedMax, cd, k, pf};
   // Starts: more on small inputs, where one start varies most (spec §5).
   const int starts = n <= 4096 ? 10 : n <= 65536 ? 4 : n <= (1 << 18) ? 2 : 1;
   std::vector<double> cent((size_t)k * cd);
   double best = INFINITY;
   for (int s = 0; s < starts; ++s) {
-    const double sse = run.lloyd(0x5EEDull + (uint64_t)s, cent.data());
+    if (!sub.empty())
+      subRun.lloyd(0x5EEDull + (uint64_t)s, cent.data());
+    const double sse =
+        run.lloyd(0x5EEDull + (uint64_t)s, cent.data(), !sub.empty());
     if (sse < best) {
       best = sse;
       std::memcpy(centroids, cent.data(), sizeof(double) * k * cd);
