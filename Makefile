@@ -45,6 +45,7 @@ kernels-test: $(VENV)/.deps
 	$(VENV)/bin/ninja -C build/kernels coreai-kernels-test coreai-palettize-test
 	build/kernels/coreai-kernels-test
 	build/kernels/coreai-palettize-test
+	COREAI_PALETTIZE_TEST=build/kernels/coreai-palettize-test $(PY) -m pytest -q test/Kernels/test_palettize_numpy.py
 
 # The interop packages are installed with the others: their absence is an error here.
 pytest: install

@@ -8,6 +8,13 @@
 //
 //   coreai-palettize-test             run all tests
 //   coreai-palettize-test --quick     skip the slowest cases
+//   coreai-palettize-test --palettize <f32|f16|bf16> <d0,d1,...> <axis>
+//        <groups> <cluster dim> <n_bits> <none|si8|ui8|f8e4m3fn|f8e5m2>
+//        <pcs 0|1>
+//        The weight's raw little-endian bytes on stdin; stdout: the packed
+//        indices, the LUT bytes, the scale bytes, per group the clustering's
+//        SSE (f64), then the decoded weight (decodePalettized()); nothing on
+//        failure (exit status 3).
 //
 //===----------------------------------------------------------------------===//
 #include "coreai/Kernels/Packing.h"
@@ -1211,7 +1218,68 @@ static void testQuality(bool quick) {
   }
 }
 
+static int palettizeCli(int argc, char **argv) {
+  if (argc != 10)
+    return 2;
+  SrcType st;
+  if (!std::strcmp(argv[2], "f32"))
+    st = SrcType::F32;
+  else if (!std::strcmp(argv[2], "f16"))
+    st = SrcType::F16;
+  else if (!std::strcmp(argv[2], "bf16"))
+    st = SrcType::BF16;
+  else
+    return 2;
+  PaletteLayout l;
+  for (char *d = argv[3]; *d;) {
+    l.shape.push_back(std::strtoll(d, &d, 10));
+    if (*d == ',')
+      ++d;
+  }
+  l.axis = std::atoi(argv[4]);
+  l.numGroups = std::atoll(argv[5]);
+  l.clusterDim = std::atoll(argv[6]);
+  PaletteParams p;
+  p.nBits = std::atoi(argv[7]);
+  const std::string lut = argv[8];
+  if (lut == "si8")
+    p.lutType = QType::SI8;
+  else if (lut == "ui8")
+    p.lutType = QType::UI8;
+  else if (lut == "f8e4m3fn")
+    p.lutType = QType::F8E4M3FN;
+  else if (lut == "f8e5m2")
+    p.lutType = QType::F8E5M2;
+  else if (lut != "none")
+    return 2;
+  p.perChannelScale = std::atoi(argv[9]) != 0;
+  std::vector<uint8_t> src;
+  uint8_t buf[65536];
+  size_t got;
+  while ((got = std::fread(buf, 1, sizeof buf, stdin)) > 0)
+    src.insert(src.end(), buf, buf + got);
+  if ((int64_t)src.size() != l.numElements() * elemSize(st))
+    return 2;
+  const Run o = runPal(src, st, l, p, threadPool(2));
+  if (o.r.status != Status::Ok) {
+    std::fprintf(stderr, "status %d\n", (int)o.r.status);
+    return 3;
+  }
+  std::fwrite(o.indices.data(), 1, o.sizes.indexBytes, stdout);
+  std::fwrite(o.lut.data(), 1, o.sizes.lutBytes, stdout);
+  std::fwrite(o.scale.data(), 1, o.sizes.scaleBytes, stdout);
+  std::fwrite(o.diag.clusterSSE.data(), 8, o.diag.clusterSSE.size(), stdout);
+  std::vector<uint8_t> dec(src.size());
+  if (decodePalettized(l, st, p, o.indices.data(), o.lut.data(),
+                       o.scale.data(), dec.data()) != Status::Ok)
+    return 3;
+  std::fwrite(dec.data(), 1, dec.size(), stdout);
+  return 0;
+}
+
 int main(int argc, char **argv) {
+  if (argc > 1 && !std::strcmp(argv[1], "--palettize"))
+    return palettizeCli(argc, argv);
   const bool quick = argc > 1 && !std::strcmp(argv[1], "--quick");
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   std::printf("paths:");
