@@ -151,11 +151,6 @@ struct Geometry {
   int64_t groupVectors() const { return O * (gc / cd) * In; }
   /// Channel of flat element e.
   int64_t channelOf(int64_t e) const { return (e / In) % C; }
-  /// Flat index of the t-th element of group g (t in [0, groupElements)).
-  int64_t groupElement(int64_t g, int64_t t) const {
-    const int64_t run = gc * In;
-    return (t / run) * C * In + g * run + t % run;
-  }
   /// Flat index of component 0 of vector v of the index tensor; component t
   /// is at + t * In.
   int64_t vectorBase(int64_t v) const {
@@ -431,8 +426,8 @@ QuantResult palettizeWithIsa(Isa isa, const void *src, SrcType st,
                     local[c] = m;
                   }
                   std::lock_guard<std::mutex> lock(mu);
-                  for (int64_t c = 0; c < g.C; ++c)
-                    amax[c] = std::max(amax[c], local[c]);
+                  for (int64_t ch = 0; ch < g.C; ++ch)
+                    amax[ch] = std::max(amax[ch], local[ch]);
                 });
     pcs.resize(g.C);
     const double minNormal = std::ldexp(1.0, ft.minExp);
@@ -501,8 +496,8 @@ QuantResult palettizeWithIsa(Isa isa, const void *src, SrcType st,
         }
       });
     } else {
-      // Big groups: histograms in fixed chunks, merged in chunk order; then
-      // one DP per group.
+      // Big groups: exact counts of the grid values, gathered in parallel
+      // over fixed chunks of the group; then one DP per group.
       std::vector<GridPoints> groupPts(g.G);
       std::vector<std::vector<uint32_t>> bigKeys(g.G); // indices of the points
       const int64_t chunks = (ng + kHistChunk - 1) / kHistChunk;

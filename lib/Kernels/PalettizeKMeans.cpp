@@ -5,18 +5,20 @@
 // (Grønlund et al. 2017; Wu 1991): D[m][b] = min_a D[m-1][a] + cost(a, b),
 // the cost of points [a, b) from prefix sums of mean-centred values, each
 // layer's row minima found by divide and conquer (the argmin is monotone in
-// b). Two exact prunings keep it fast: candidates are scanned from the right
-// and the scan stops once cost(a, b) alone reaches the best value (cost grows
-// as a decreases, D >= 0); candidates whose D exceeds the cost of a known
-// k-partition (from a few Lloyd steps) cannot be on an optimal path. The
-// rows then solve a Monge matrix restricted to the remaining columns, whose
-// row minima are still monotone, and every state of an optimal path keeps
-// its exact value.
+// b). Exact prunings keep it fast: candidates are scanned from the right and
+// the scan stops once cost(a, b) alone reaches the best value (cost grows as
+// a decreases, D >= 0); candidates whose D exceeds the cost of a known
+// k-partition (from a few Lloyd steps) cannot be on an optimal path, nor
+// can a row whose value exceeds it, nor the rows right of it. The rows then
+// solve a Monge matrix restricted to the remaining columns, whose row
+// minima are still monotone, and every state of an optimal path keeps its
+// exact value. The row scans are per-ISA kernels with identical results.
 //
 // Vector LUTs: k-means++ (greedy, 2 + ln k trials per centre) from a fixed
-// PRNG, several starts, Lloyd iterations until no assignment changes or 300,
-// empty clusters re-seeded with the farthest vector, the lowest-SSE start
-// kept. Work on large inputs is cut into fixed chunks whose partial sums are
+// PRNG, several starts, Lloyd iterations until no assignment changes or 300
+// (vectors skipped only when bounds prove they cannot change), empty
+// clusters re-seeded with the farthest vector, the lowest-SSE start kept.
+// Work on large inputs is cut into fixed chunks whose partial sums are
 // combined in chunk order, so results never depend on the thread count.
 //
 //===----------------------------------------------------------------------===//
@@ -25,7 +27,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <limits>
 #include <vector>
 
 namespace coreai {
