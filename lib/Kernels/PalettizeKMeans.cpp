@@ -13,6 +13,11 @@
 // solve a Monge matrix restricted to the remaining columns, whose row
 // minima are still monotone, and every state of an optimal path keeps its
 // exact value. The row scans are per-ISA kernels with identical results.
+// From 32 clusters on, the Lagrangian relaxation (cost + lambda per cluster,
+// solved in O(n log n) whatever k) is tried first: D_k is convex in k for
+// this cost, so a lambda between its slopes around k gives an optimal
+// k-partition; when a few steps on lambda do not find one, the layered
+// programme runs.
 //
 // Vector LUTs: k-means++ (greedy, 2 + ln k trials per centre) from a fixed
 // PRNG, several starts, Lloyd iterations until no assignment changes or 300
@@ -112,6 +117,9 @@ void gridPointsOf(const double *x, int64_t n, GridPoints &out,
 
 namespace {
 
+/// From this many clusters on, try the Lagrangian relaxation first.
+constexpr int kLagrangianMin = 32;
+
 struct Prefix {
   std::vector<double> W, S1, S2; // n + 1 entries, mean-centred values
   double cost(int64_t a, int64_t b) const {
@@ -206,6 +214,133 @@ struct Solver {
   }
 };
 
+/// The Lagrangian relaxation: min over all partitions (any number of
+/// clusters) of sum(cost + lambda). The argmin of each row is monotone
+/// (Monge cost), so a queue of candidates with the rows where each takes
+/// over (found by binary search) solves it in O(n log n) whatever k is. The
+/// result is a partition with c clusters that is an optimal c-partition.
+/// Returns c; `par` gives each prefix's last cluster start, `D` its cost
+/// without the penalties.
+int penalized(const Prefix &P, int64_t n, double lambda,
+              std::vector<int32_t> &par, double &D) {
+  std::vector<double> F(n + 1);
+  std::vector<int32_t> cnt(n + 1);
+  par.assign(n + 1, 0);
+  const double *W = P.W.data(), *S1 = P.S1.data(), *S2 = P.S2.data();
+  auto val = [&](int64_t a, int64_t j) {
+    const double s = S1[j] - S1[a];
+    return F[a] + ((S2[j] - S2[a]) - s * s / (W[j] - W[a]));
+  };
+  // Candidates (ascending) and the first row where each is the best.
+  std::vector<int64_t> qa(n + 1), qs(n + 1);
+  int64_t h = 0, t = 0;
+  F[0] = 0;
+  cnt[0] = 0;
+  qa[t] = 0;
+  qs[t++] = 1;
+  for (int64_t b = 1; b <= n; ++b) {
+    while (t - h >= 2 && qs[h + 1] <= b)
+      ++h;
+    const int64_t a = qa[h];
+    F[b] = val(a, b) + lambda;
+    cnt[b] = cnt[a] + 1;
+    par[b] = (int32_t)a;
+    if (b == n)
+      break;
+    // Candidate b (rows > b): drop the candidates it beats from their
+    // first row on, then find where it overtakes the last one kept.
+    while (t > h) {
+      const int64_t c = qa[t - 1], r = std::max(qs[t - 1], b + 1);
+      if (val(b, r) <= val(c, r))
+        --t;
+      else
+        break;
+    }
+    if (t == h) {
+      qa[t] = b;
+      qs[t++] = b + 1;
+      continue;
+    }
+    const int64_t c = qa[t - 1];
+    int64_t lo = std::max(qs[t - 1], b + 1), hi = n; // b loses at lo
+    if (!(val(b, hi) <= val(c, hi)))
+      continue; // never better than c
+    while (hi - lo > 1) {
+      const int64_t mid = lo + (hi - lo) / 2;
+      if (val(b, mid) <= val(c, mid))
+        hi = mid;
+      else
+        lo = mid;
+    }
+    qa[t] = b;
+    qs[t++] = hi;
+  }
+  D = F[n] - lambda * cnt[n];
+  return cnt[n];
+}
+
+/// Optimal k-partition through the relaxation, when a lambda gives exactly
+/// k clusters (D_c is convex in c for this cost; lambda must lie between
+/// its slopes on either side of k). Each solve gives an exact point (c,
+/// D_c). The next lambda is the slope at k of D ~ A c^-p fitted through the
+/// nearest points on either side (p = 2 while one side is unknown); after a
+/// step that did not narrow them, the slope of the chord through them,
+/// whose optimum lies strictly between them unless D is straight there.
+/// False when that fails or after too many steps: the caller runs the
+/// layered programme instead.
+bool lagrangian(const Prefix &P, int64_t n, int k, double bound,
+                int64_t *start, double &sse) {
+  std::vector<int32_t> par;
+  int cLo = 0, cHi = 0; // nearest solved c < k and c > k (0: none yet)
+  double dLo = 0, dHi = 0;
+  // First: the power law with p = 2 through the known k-partition's cost.
+  double lambda = 2 * bound / k;
+  bool chord = false; // this step's lambda is the chord's slope
+  for (int step = 0; step < 16; ++step) {
+    double D;
+    const int c = penalized(P, n, lambda, par, D);
+    if (c == k) {
+      int64_t b = n;
+      for (int j = k - 1; j >= 1; --j) {
+        b = par[b];
+        start[j] = b;
+      }
+      sse = std::max(0.0, D);
+      return true;
+    }
+    const bool progress = c < k ? !cLo || c > cLo : !cHi || c < cHi;
+    if (!progress && chord)
+      return false; // D is straight between the bracketing points
+    if (c < k && progress) {
+      cLo = c;
+      dLo = D;
+    } else if (progress) {
+      cHi = c;
+      dHi = D;
+    }
+    double next = NAN;
+    chord = false;
+    if (cLo && cHi) {
+      if (progress && dLo > 0 && dHi > 0) {
+        const double pw = std::log(dLo / dHi) / std::log((double)cHi / cLo);
+        next = pw * dLo * std::pow((double)cLo / k, pw) / k;
+      }
+      if (!(next > 0 && std::isfinite(next)) || next == lambda) {
+        next = (dLo - dHi) / (cHi - cLo);
+        chord = true;
+      }
+    } else {
+      next = 2 * D * ((double)c / k) * ((double)c / k) / k;
+      if (!(next > 0 && std::isfinite(next)) || next == lambda)
+        next = lambda * (c < k ? 0.5 : 2.0); // toward the missing side
+    }
+    if (!(next > 0 && std::isfinite(next)))
+      return false;
+    lambda = next;
+  }
+  return false;
+}
+
 } // namespace
 
 double optimalKMeans1D(const double *v, const double *w, int64_t n, int k,
@@ -249,6 +384,12 @@ double optimalKMeans1DWith(const PaletteKernels &kernels, const double *v,
   // slack) are never on an optimal path.
   const double bound = lloydBound(v, P, n, k);
   const double cap = bound + 1e-12 * (std::fabs(bound) + P.S2[n]);
+  // Many clusters: the layered programme grows with k, the relaxation not.
+  if (k >= kLagrangianMin) {
+    double sse;
+    if (lagrangian(P, n, k, bound, start, sse))
+      return sse;
+  }
 
   // Layer m covers rows b in [m, last(m)], last(m) = n - (k - m); row b of
   // layer m is stored at b - m.

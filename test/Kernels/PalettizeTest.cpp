@@ -679,7 +679,7 @@ static void testOptimal1D() {
     int bad = 0;
     for (int trial = 0; trial < 1500; ++trial) {
       const int mode = trial % 8;
-      const int n = 1 + rng.range(trial < 1000 ? 40 : 120);
+      const int n = 1 + rng.range(trial < 1000 ? 40 : trial < 1400 ? 120 : 400);
       std::vector<double> v, w;
       std::map<double, double> pts;
       for (int i = 0; i < n; ++i) {
@@ -701,7 +701,8 @@ static void testOptimal1D() {
         w.push_back(kv.second);
       }
       const int nd = (int)v.size();
-      for (int k : {1, 2, 3, 4, 7, 8, 16}) {
+      // k >= 32 also goes through the Lagrangian relaxation first.
+      for (int k : {1, 2, 3, 4, 7, 8, 16, 32, 40, 64, 100}) {
         if (k > nd)
           continue;
         std::vector<int64_t> start(k);
