@@ -26,7 +26,9 @@
 //      cd > 1: k-means in f64 over the group's vectors (k-means++ seeding
 //      from a fixed-seed PRNG, several starts, Lloyd until no assignment
 //      changes or 300 iterations, the lowest-SSE start kept), k =
-//      min(#vectors, 2^n); entries past k are 0.
+//      min(#vectors, 2^n); entries past k are 0. Beyond 2^17 vectors, each
+//      start is seeded and refined by Lloyd on 2^17 of them evenly spread
+//      before Lloyd on all.
 //   4. The stored LUT (§6): each entry rounded to T; or, with a LUT type
 //      (INT8 / UINT8 / FP8_E4M3FN / FP8_E5M2), each group's 2^n*cd entries
 //      quantized as one symmetric block with quantize()'s rules (f32
