@@ -11,20 +11,31 @@
 // First lines: the chunk hash of the output digests in cache, then the hex
 // encoding and decoding of blob text (bytes per second), in cache and on a
 // 256 MB blob with 1 and 2 threads.
+//
+//   coreai-kernels-bench palettize [dim=4096] [config name filter]
+// palettize() on one dim x dim N(0, 0.02) weight per configuration (f16,
+// then f32 for some): time (median of 3) single-threaded and with 2
+// threads of a persistent pool (as the pass runs on MLIR's), and the SQNR
+// of the decoded weight.
+//
 // COREAI_KERNELS_ISA=scalar|generic|avx2|avx512 forces a path.
 //
 //===----------------------------------------------------------------------===//
 #include "coreai/Kernels/Digest.h"
 #include "coreai/Kernels/Hex.h"
+#include "coreai/Kernels/Palettize.h"
 #include "coreai/Kernels/Quantize.h"
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
+#include <mutex>
 #include <random>
 #include <thread>
 #include <vector>
@@ -65,7 +76,178 @@ static ParallelFor threads(int n) {
   };
 }
 
+/// A persistent pool of n threads (the caller is one of them): [0, count)
+/// cut into 4 * n chunks that the threads take in turn.
+class Pool {
+public:
+  explicit Pool(int n) : size(n) {
+    for (int t = 1; t < n; ++t)
+      workers.emplace_back([this] { loop(); });
+  }
+  ~Pool() {
+    {
+      std::lock_guard<std::mutex> l(mu);
+      stop = true;
+    }
+    cv.notify_all();
+    for (auto &t : workers)
+      t.join();
+  }
+  ParallelFor parallelFor() {
+    return [this](size_t count,
+                  const std::function<void(size_t, size_t)> &body) {
+      run(count, body);
+    };
+  }
+
+private:
+  /// One call's state: a worker that wakes late finds no chunk left.
+  struct Job {
+    const std::function<void(size_t, size_t)> *body;
+    size_t count, chunks;
+    std::atomic<size_t> next{0}, done{0};
+  };
+  void run(size_t count, const std::function<void(size_t, size_t)> &body) {
+    auto job = std::make_shared<Job>();
+    job->body = &body;
+    job->count = count;
+    job->chunks = std::min<size_t>(count, 4 * size);
+    {
+      std::lock_guard<std::mutex> l(mu);
+      current = job;
+      ++generation;
+    }
+    cv.notify_all();
+    work(*job);
+    std::unique_lock<std::mutex> l(mu);
+    finished.wait(l, [&] { return job->done.load() == job->chunks; });
+  }
+  void work(Job &j) {
+    for (size_t i; (i = j.next.fetch_add(1)) < j.chunks;) {
+      (*j.body)(j.count * i / j.chunks, j.count * (i + 1) / j.chunks);
+      if (j.done.fetch_add(1) + 1 == j.chunks) {
+        std::lock_guard<std::mutex> l(mu);
+        finished.notify_all();
+      }
+    }
+  }
+  void loop() {
+    uint64_t seen = 0;
+    for (;;) {
+      std::shared_ptr<Job> job;
+      {
+        std::unique_lock<std::mutex> l(mu);
+        cv.wait(l, [&] { return stop || generation != seen; });
+        if (stop)
+          return;
+        seen = generation;
+        job = current;
+      }
+      work(*job);
+    }
+  }
+  const size_t size;
+  std::vector<std::thread> workers;
+  std::mutex mu;
+  std::condition_variable cv, finished;
+  std::shared_ptr<Job> current;
+  uint64_t generation = 0;
+  bool stop = false;
+};
+
+static int benchPalettize(int argc, char **argv) {
+  const int64_t dim = argc > 2 ? std::atoll(argv[2]) : 4096;
+  const char *only = argc > 3 ? argv[3] : nullptr;
+  const int64_t n = dim * dim;
+  std::printf("path: %s; palettize one %lldx%lld N(0, 0.02) weight\n",
+              isaName(activeIsa()), (long long)dim, (long long)dim);
+  std::vector<float> w32(n);
+  std::mt19937 gen(42);
+  std::normal_distribution<float> nd(0.f, 0.02f);
+  for (auto &x : w32)
+    x = nd(gen);
+  std::vector<uint16_t> w16(n);
+  for (int64_t i = 0; i < n; ++i) {
+    _Float16 h = (_Float16)w32[i];
+    std::memcpy(&w16[i], &h, 2);
+  }
+  struct Config {
+    const char *name;
+    SrcType st;
+    int64_t groups; // 0: per channel
+    int64_t cd;
+    int nBits;
+    std::optional<QType> lut;
+    bool pcs;
+  };
+  const Config configs[] = {
+      {"per-tensor 4-bit", SrcType::F16, 1, 1, 4, std::nullopt, false},
+      {"per-channel 4-bit", SrcType::F16, 0, 1, 4, std::nullopt, false},
+      {"per-tensor 8-bit", SrcType::F16, 1, 1, 8, std::nullopt, false},
+      {"groups of 16ch 4-bit", SrcType::F16, -16, 1, 4, std::nullopt, false},
+      {"per-tensor 4-bit INT8 LUT", SrcType::F16, 1, 1, 4, QType::SI8, false},
+      {"per-tensor 4-bit pcs", SrcType::F16, 1, 1, 4, std::nullopt, true},
+      {"per-tensor 2-bit cd 2", SrcType::F16, 1, 2, 2, std::nullopt, false},
+      {"per-tensor 4-bit", SrcType::F32, 1, 1, 4, std::nullopt, false},
+      {"per-channel 4-bit", SrcType::F32, 0, 1, 4, std::nullopt, false},
+  };
+  Pool pool(2);
+  const ParallelFor two = pool.parallelFor();
+  std::printf("%-5s %-27s %10s %10s %9s\n", "src", "config", "1T ms", "2T ms",
+              "SQNR dB");
+  for (const Config &c : configs) {
+    if (only && !std::strstr(c.name, only))
+      continue;
+    const int64_t G = c.groups == 0 ? dim : c.groups < 0 ? dim / -c.groups : c.groups;
+    PaletteLayout l{{dim, dim}, 0, G, c.cd};
+    PaletteParams p;
+    p.nBits = c.nBits;
+    p.lutType = c.lut;
+    p.perChannelScale = c.pcs;
+    const PaletteSizes s = paletteSizes(l, c.st, p);
+    std::vector<uint8_t> idx(s.indexBytes), lut(s.lutBytes), sc(s.scaleBytes);
+    const PaletteOutputs out{idx.data(), lut.data(), sc.data()};
+    const void *src = c.st == SrcType::F32 ? (const void *)w32.data()
+                                           : (const void *)w16.data();
+    auto once = [&](const ParallelFor &pf) {
+      QuantResult r = palettize(src, c.st, l, p, out, pf);
+      if (r.status != Status::Ok) {
+        std::printf("palettize failed: %d\n", (int)r.status);
+        std::exit(1);
+      }
+    };
+    const double t1 = medianMs([&] { once(nullptr); }, 3);
+    const double t2 = medianMs([&] { once(two); }, 3);
+    std::vector<uint8_t> dec(n * (c.st == SrcType::F32 ? 4 : 2));
+    decodePalettized(l, c.st, p, idx.data(), lut.data(), sc.data(), dec.data());
+    double se = 0, ss = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      double x, y;
+      if (c.st == SrcType::F32) {
+        float f;
+        std::memcpy(&f, &dec[4 * i], 4);
+        x = w32[i];
+        y = f;
+      } else {
+        _Float16 a, b;
+        std::memcpy(&a, &w16[i], 2);
+        std::memcpy(&b, &dec[2 * i], 2);
+        x = (double)a;
+        y = (double)b;
+      }
+      se += (x - y) * (x - y);
+      ss += x * x;
+    }
+    std::printf("%-5s %-27s %10.1f %10.1f %9.3f\n",
+                c.st == SrcType::F32 ? "f32" : "f16", c.name, t1, t2,
+                10 * std::log10(ss / se));
+  }
+  return 0;
+}
+
 int main(int argc, char **argv) {
+  if (argc > 1 && !std::strcmp(argv[1], "palettize"))
+    return benchPalettize(argc, argv);
   const int nt = argc > 1 ? std::atoi(argv[1]) : 8;
   const int64_t dim = argc > 2 ? std::atoll(argv[2]) : 4096;
   const int64_t per = dim * dim, total = per * nt;

@@ -11,6 +11,7 @@
 
 #include "coreai/Kernels/Packing.h"
 
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 
@@ -44,6 +45,29 @@ static inline float halfToFloat(uint16_t h) {
 }
 static inline float bf16ToFloat(uint16_t h) { return u2f((uint32_t)h << 16); }
 
+/// Exact f32 -> f16 bits, round to nearest even (FP16 library technique).
+static inline uint16_t floatToHalf(float f) {
+  float base = (std::fabs(f) * 0x1.0p+112f) * 0x1.0p-110f;
+  const uint32_t w = f2u(f);
+  const uint32_t shl1 = w + w;
+  const uint32_t sign = w & 0x80000000u;
+  uint32_t bias = shl1 & 0xFF000000u;
+  if (bias < 0x71000000u)
+    bias = 0x71000000u;
+  base = u2f((bias >> 1) + 0x07800000u) + base;
+  const uint32_t bits = f2u(base);
+  const uint32_t expBits = (bits >> 13) & 0x00007C00u;
+  const uint32_t mantBits = bits & 0x00000FFFu;
+  const uint32_t nonsign = expBits + mantBits;
+  return (uint16_t)((sign >> 16) | (shl1 > 0xFF000000u ? 0x7E00u : nonsign));
+}
+
+/// f32 -> bf16 bits, round to nearest even (finite inputs).
+static inline uint16_t floatToBf16(float f) {
+  uint32_t u = f2u(f);
+  return (uint16_t)((u + 0x7fffu + ((u >> 16) & 1u)) >> 16);
+}
+
 static inline float loadSrc(const void *src, SrcType t, int64_t i) {
   switch (t) {
   case SrcType::F32: {
@@ -66,6 +90,28 @@ static inline float loadSrc(const void *src, SrcType t, int64_t i) {
 }
 
 static inline int srcElemSize(SrcType t) { return t == SrcType::F32 ? 4 : 2; }
+
+/// Value of an FP code of a type described by `info` (NaN for NaN codes,
+/// +-inf for e5m2's inf codes).
+static inline double fpCodeValue(unsigned code, const QTypeInfo &info) {
+  const int eb = info.bits - 1 - info.mantBits;
+  const unsigned sign = code >> (info.bits - 1);
+  const unsigned e = (code >> info.mantBits) & ((1u << eb) - 1);
+  const unsigned m = code & ((1u << info.mantBits) - 1);
+  const unsigned emax = (1u << eb) - 1;
+  double v;
+  if (info.bits == 8 && info.mantBits == 2 && e == emax) // e5m2 inf/nan
+    v = m ? NAN : INFINITY;
+  else if (info.bits == 8 && info.mantBits == 3 && e == emax &&
+           m == 7) // e4m3fn NaN
+    v = NAN;
+  else if (e == 0)
+    v = std::ldexp((double)m, 1 - info.expBias - info.mantBits);
+  else
+    v = std::ldexp((double)((1u << info.mantBits) + m),
+                   (int)e - info.expBias - info.mantBits);
+  return sign ? -v : v;
+}
 
 /// Round half to even, in the default (round-to-nearest-even) FP environment.
 static inline float roundEven(float x) { return __builtin_nearbyintf(x); }

@@ -174,28 +174,6 @@ namespace {
 
 enum : int { kBadNonFinite = 1, kBadOverflow = 2 };
 
-/// Exact f32 -> f16 bits, round to nearest even (FP16 library technique).
-uint16_t floatToHalf(float f) {
-  float base = (std::fabs(f) * 0x1.0p+112f) * 0x1.0p-110f;
-  const uint32_t w = f2u(f);
-  const uint32_t shl1 = w + w;
-  const uint32_t sign = w & 0x80000000u;
-  uint32_t bias = shl1 & 0xFF000000u;
-  if (bias < 0x71000000u)
-    bias = 0x71000000u;
-  base = u2f((bias >> 1) + 0x07800000u) + base;
-  const uint32_t bits = f2u(base);
-  const uint32_t expBits = (bits >> 13) & 0x00007C00u;
-  const uint32_t mantBits = bits & 0x00000FFFu;
-  const uint32_t nonsign = expBits + mantBits;
-  return (uint16_t)((sign >> 16) | (shl1 > 0xFF000000u ? 0x7E00u : nonsign));
-}
-
-uint16_t floatToBf16(float f) {
-  uint32_t u = f2u(f);
-  return (uint16_t)((u + 0x7fffu + ((u >> 16) & 1u)) >> 16);
-}
-
 struct ParamCtx {
   QuantParams p;
   QTypeInfo info;

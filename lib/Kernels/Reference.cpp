@@ -43,27 +43,6 @@ float refLoad(const void *src, SrcType t, int64_t i) {
   return (float)(sign ? -v : v);
 }
 
-// Value of an FP code (NaN for NaN codes, +-inf for e5m2's inf codes).
-double fpValue(unsigned code, const QTypeInfo &info) {
-  int eb = info.bits - 1 - info.mantBits;
-  unsigned sign = code >> (info.bits - 1);
-  unsigned e = (code >> info.mantBits) & ((1u << eb) - 1);
-  unsigned m = code & ((1u << info.mantBits) - 1);
-  unsigned emax = (1u << eb) - 1;
-  double v;
-  if (info.bits == 8 && info.mantBits == 2 && e == emax) // e5m2 inf/nan
-    v = m ? NAN : INFINITY;
-  else if (info.bits == 8 && info.mantBits == 3 && e == emax &&
-           m == 7) // e4m3fn NaN
-    v = NAN;
-  else if (e == 0)
-    v = std::ldexp((double)m, 1 - info.expBias - info.mantBits);
-  else
-    v = std::ldexp((double)((1u << info.mantBits) + m),
-                   (int)e - info.expBias - info.mantBits);
-  return sign ? -v : v;
-}
-
 // Nearest FP code to y (|y| <= fmax), ties to the even code: find the two
 // neighbouring non-negative code values around |y| in a table.
 unsigned refEncodeFp(float y, const QTypeInfo &info) {
@@ -72,7 +51,7 @@ unsigned refEncodeFp(float y, const QTypeInfo &info) {
   static std::once_flag once[3];
   std::call_once(once[which], [&] {
     for (unsigned c = 0; c < (1u << (info.bits - 1)); ++c) {
-      double v = fpValue(c, info);
+      double v = fpCodeValue(c, info);
       if (!(v == v) || std::isinf(v))
         break;
       tables[which].push_back(v); // increasing with the code

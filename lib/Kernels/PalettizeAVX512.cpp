@@ -1,0 +1,120 @@
+//===- PalettizeAVX512.cpp - AVX-512 palettization kernels ----------------===//
+// Compiled with -mavx512f -mavx512bw -mavx512vl -mavx2 -mfma -mf16c (see
+// CMakeLists.txt); only called after a run-time CPU check. The arithmetic is
+// rowScanGeneric()'s, lane by lane (no contraction: -ffp-contract=off).
+//===----------------------------------------------------------------------===//
+#include "PalettizeInternal.h"
+
+#include <algorithm>
+#include <cmath>
+
+#if defined(__x86_64__) && defined(__AVX512F__)
+#include <immintrin.h>
+
+namespace coreai {
+namespace kernels {
+namespace detail {
+namespace {
+
+int64_t rowScan(const RowScanArgs &r, int64_t b, int64_t lo, int64_t hi,
+                double *bestOut) {
+  const __m512d Wb = _mm512_set1_pd(r.W[b]), S1b = _mm512_set1_pd(r.S1[b]),
+                S2b = _mm512_set1_pd(r.S2[b]), inf = _mm512_set1_pd(INFINITY);
+  double best = INFINITY;
+  int64_t bi = hi;
+  for (int64_t top = hi; top >= lo; top -= 8) {
+    const int64_t base = top - 7;
+    const int first = base < lo ? (int)(lo - base) : 0;
+    const __mmask8 valid = (__mmask8)(0xffu << first);
+    // Masked-off lanes are not read (no fault), and get W = 0, so that the
+    // division stays harmless; their values are +inf.
+    const __m512d W = _mm512_maskz_loadu_pd(valid, r.W + base);
+    const __m512d S1 = _mm512_maskz_loadu_pd(valid, r.S1 + base);
+    const __m512d S2 = _mm512_maskz_loadu_pd(valid, r.S2 + base);
+    const __m512d Dp = _mm512_maskz_loadu_pd(valid, r.Dp + base);
+    const __m512d s = _mm512_sub_pd(S1b, S1);
+    const __m512d c = _mm512_sub_pd(
+        _mm512_sub_pd(S2b, S2),
+        _mm512_div_pd(_mm512_mul_pd(s, s), _mm512_sub_pd(Wb, W)));
+    const __m512d v = _mm512_mask_blend_pd(valid, inf, _mm512_add_pd(Dp, c));
+    // Minimum of the 8 lanes (halves, then pairs, then neighbours).
+    __m512d t = _mm512_min_pd(v, _mm512_shuffle_f64x2(v, v, 0x4e));
+    t = _mm512_min_pd(t, _mm512_shuffle_f64x2(t, t, 0xb1));
+    t = _mm512_min_pd(t, _mm512_permute_pd(t, 0x55));
+    const double m = _mm512_cvtsd_f64(t);
+    const unsigned eq =
+        _mm512_cmp_pd_mask(v, _mm512_set1_pd(m), _CMP_EQ_OQ) & valid;
+    if (m <= best) {
+      best = m;
+      bi = base + __builtin_ctz(eq);
+    }
+    alignas(64) double cs[8];
+    _mm512_store_pd(cs, c);
+    if (cs[first] >= best)
+      break;
+  }
+  *bestOut = best;
+  return bi;
+}
+
+void assign(const void *src, SrcType st, int64_t e0, int64_t n,
+            const NearestTable &t, uint8_t *out) {
+  const __m512i idx =
+      _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)t.idx16));
+  const __m512 lo = _mm512_loadu_ps(t.lo);
+  const __m512i one = _mm512_set1_epi32(1), last = _mm512_set1_epi32(t.r - 1);
+  for (int64_t b = 0; b < n; b += 16) {
+    const int len = (int)std::min<int64_t>(16, n - b);
+    const __mmask16 m = (__mmask16)(len == 16 ? 0xffffu : (1u << len) - 1);
+    const int64_t e = e0 + b;
+    __m512 x;
+    if (st == SrcType::F32) {
+      x = _mm512_maskz_loadu_ps(m, (const float *)src + e);
+    } else {
+      const __m256i h = _mm256_maskz_loadu_epi16(m, (const uint16_t *)src + e);
+      x = st == SrcType::F16 ? _mm512_cvtph_ps(h)
+                             : _mm512_castsi512_ps(_mm512_slli_epi32(
+                                   _mm512_cvtepu16_epi32(h), 16));
+    }
+    // Thresholds below x (lo[j] > every finite x past r - 1).
+    __m512i cnt = _mm512_setzero_si512();
+    for (int j = 0; j + 1 < t.r; ++j)
+      cnt = _mm512_mask_add_epi32(
+          cnt, _mm512_cmp_ps_mask(x, _mm512_set1_ps(t.lo[j]), _CMP_GT_OQ), cnt,
+          one);
+    _mm512_mask_cvtepi32_storeu_epi8(out + b, m,
+                                     _mm512_permutexvar_epi32(cnt, idx));
+    // x on a threshold: the exact search decides.
+    const unsigned tie =
+        _mm512_cmp_ps_mask(x, _mm512_permutexvar_ps(cnt, lo), _CMP_EQ_OQ) &
+        _mm512_cmplt_epi32_mask(cnt, last) & m;
+    if (tie) {
+      alignas(64) float xs[16];
+      _mm512_store_ps(xs, x);
+      for (unsigned tm = tie; tm; tm &= tm - 1) {
+        const int l = __builtin_ctz(tm);
+        out[b + l] = t.nearest((double)xs[l]);
+      }
+    }
+  }
+}
+
+const PaletteKernels kKernels = {rowScan, assign};
+
+} // namespace
+
+const PaletteKernels *paletteAVX512Kernels() { return &kKernels; }
+
+} // namespace detail
+} // namespace kernels
+} // namespace coreai
+
+#else
+namespace coreai {
+namespace kernels {
+namespace detail {
+const PaletteKernels *paletteAVX512Kernels() { return nullptr; }
+} // namespace detail
+} // namespace kernels
+} // namespace coreai
+#endif
