@@ -228,7 +228,21 @@ def CoreAI_BroadcastShapesOp : CoreAI_P1aOp<"broadcast_shapes",
 def CoreAI_BroadcastToOp : CoreAI_P1aOp<"broadcast_to",
     (ins AnyType:$input, AnyType:$shape), [Pure], (outs AnyType:$output)>;
 def CoreAI_BuildSparseWithBitmaskOp : CoreAI_P1aOp<"build_sparse_with_bitmask",
-    (ins AnyType:$values, AnyType:$bitmask), [Pure], (outs AnyType:$result)>;
+    (ins AnyType:$values, AnyType:$bitmask), [Pure], (outs AnyType:$result)> {
+  let summary = "A sparse tensor from its non-zero values and a bitmask";
+  let description = [{
+    `values` holds the `nnz` kept elements in row-major order; `bitmask` has
+    the dense shape in `ui1` (1 = kept), stored as an LSB-first bit stream.
+    The result is the dense shape with a sparse encoding whose `numNonZero`
+    must equal `nnz` and the mask's popcount (Apple's runtime aborts
+    otherwise). `sparse_with_bitmask_to_dense` expands it, pruned positions
+    reading as 0.
+
+    ```mlir
+    %s = coreai.build_sparse_with_bitmask %v, %m : (tensor<512xf16>, tensor<32x32xui1>) -> tensor<32x32xf16, #enc>
+    ```
+  }];
+}
 def CoreAI_ConcatOp : CoreAI_P1aOp<"concat",
     (ins AnyType:$dimension, Variadic<AnyType>:$inputs), [Pure], (outs AnyType:$result)>;
 def CoreAI_Conv3dOp : CoreAI_P1aOp<"conv3d",
@@ -294,7 +308,22 @@ def CoreAI_ImaginaryPartOp : CoreAI_P1aOp<"imaginary_part",
     (ins AnyType:$input), [Pure], (outs AnyType:$result)>;
 def CoreAI_LogOp : CoreAI_P2Op<"log", (ins AnyType:$x), (outs AnyType:$output)>;
 def CoreAI_LutToDenseOp : CoreAI_P1aOp<"lut_to_dense",
-    (ins AnyType:$indices, AnyType:$lut, AnyType:$axis), [Pure], (outs AnyType:$result)>;
+    (ins AnyType:$indices, AnyType:$lut, AnyType:$axis), [Pure], (outs AnyType:$result)> {
+  let summary = "Decodes palettized indices through look-up tables";
+  let description = [{
+    `indices` (`ui1|ui2|ui3|ui4|ui6|ui8`, stored as an LSB-first bit stream)
+    select entries of `lut`, of rank(indices) + 2: the leading dims divide
+    the index dims into groups, each with its own table of `P = 2^bits`
+    entries of `V` elements. With `V > 1` each index stands for `V`
+    consecutive elements along `axis` (a 0-D `tensor<si16>`, non-negative),
+    so the result is the index shape with that dim times `V`, in the LUT's
+    element type.
+
+    ```mlir
+    %w = coreai.lut_to_dense %i, %l, %x : (tensor<512x256xui4>, tensor<512x1x16x1xf32>, tensor<si16>) -> tensor<512x256xf32>
+    ```
+  }];
+}
 def CoreAI_LutToSparseWithBitmaskOp : CoreAI_P1aOp<"lut_to_sparse_with_bitmask",
     (ins AnyType:$indices, AnyType:$lut, AnyType:$axis), [Pure], (outs AnyType:$result)>;
 def CoreAI_MaxPool2dOp : CoreAI_P1aOp<"max_pool_2d",
