@@ -10,6 +10,7 @@
 #define COREAI_KERNELS_INTERNAL_H
 
 #include "coreai/Kernels/Packing.h"
+#include "coreai/Kernels/Quantize.h"
 
 #include <cmath>
 #include <cstdint>
@@ -18,6 +19,12 @@
 namespace coreai {
 namespace kernels {
 namespace detail {
+
+/// body(begin, end) over [0, n): split by `pf` when there is one and more
+/// than one unit, else in one call. Defined in Quantize.cpp (a translation
+/// unit without ISA flags), declared here for the kernels that share it.
+void runParallel(const ParallelFor &pf, size_t n,
+                 const std::function<void(size_t, size_t)> &body);
 
 static inline uint32_t f2u(float f) {
   uint32_t u;

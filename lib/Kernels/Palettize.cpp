@@ -168,16 +168,6 @@ struct Geometry {
   }
 };
 
-void runParallel(const ParallelFor &pf, size_t n,
-                 const std::function<void(size_t, size_t)> &body) {
-  if (n == 0)
-    return;
-  if (pf && n > 1)
-    pf(n, body);
-  else
-    body(0, n);
-}
-
 constexpr int64_t kScanChunk = 1 << 16;   // elements per unit of simple scans
 constexpr int64_t kBigGroup = 1 << 20;    // larger groups: split histograms
 constexpr int64_t kHistChunk = 1 << 18;   // elements per histogram unit
@@ -462,8 +452,9 @@ QuantResult palettizeWithIsa(Isa isa, const void *src, SrcType st,
                    x += n;
                  });
   };
-  // From a group's grid points: the optimal partition and the means.
-  auto clusterPoints = [&](int64_t grp, const GridPoints &pts) {
+  // The optimal partition of a group's grid points: the first point of
+  // each cluster and an end (k + 1 entries); records its SSE and size.
+  auto partition = [&](int64_t grp, const GridPoints &pts) {
     const int64_t n = (int64_t)pts.size();
     const int k = (int)std::min<int64_t>(n, maxK);
     std::vector<int64_t> start(k + 1);
@@ -471,6 +462,12 @@ QuantResult palettizeWithIsa(Isa isa, const void *src, SrcType st,
                                    pts.count.data(), n, k, start.data());
     start[k] = n;
     clusters[grp] = k;
+    return start;
+  };
+  // From a group's grid points: the optimal partition and the means.
+  auto clusterPoints = [&](int64_t grp, const GridPoints &pts) {
+    const std::vector<int64_t> start = partition(grp, pts);
+    const int k = clusters[grp];
     for (int j = 0; j < k; ++j) {
       double s = 0, c = 0;
       for (int64_t i = start[j]; i < start[j + 1]; ++i) {
@@ -596,13 +593,8 @@ QuantResult palettizeWithIsa(Isa isa, const void *src, SrcType st,
           // element order, the chunks combined in order.
           const GridPoints &pts = groupPts[grp];
           const std::vector<uint32_t> &keys = bigKeys[grp];
-          const int64_t n = (int64_t)pts.size();
-          const int k = (int)std::min<int64_t>(n, maxK);
-          std::vector<int64_t> start(k + 1);
-          sse[grp] = optimalKMeans1DWith(kernels, pts.value.data(),
-                                         pts.count.data(), n, k, start.data());
-          start[k] = n;
-          clusters[grp] = k;
+          const std::vector<int64_t> start = partition(grp, pts);
+          const int k = clusters[grp];
           const KeyIndex index;
           std::vector<uint8_t> clusterOf(index.size(), 0);
           for (int j = 0; j < k; ++j)

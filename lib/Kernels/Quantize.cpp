@@ -26,6 +26,16 @@ namespace kernels {
 
 using namespace detail;
 
+void detail::runParallel(const ParallelFor &pf, size_t n,
+                         const std::function<void(size_t, size_t)> &body) {
+  if (n == 0)
+    return;
+  if (pf && n > 1)
+    pf(n, body);
+  else
+    body(0, n);
+}
+
 bool BlockLayout::isValid() const {
   if (shape.size() != blockShape.size() || shape.size() > 64)
     return false;
@@ -377,16 +387,6 @@ struct Runner {
                      g1 == plan.G ? packedDataBytes(pc.p.qtype, plan.N)
                                   : (size_t)(g1 * plan.R * bits / 8));
     scaleDigest->done((size_t)g0 * ssz, (size_t)g1 * ssz);
-  }
-
-  void runParallel(const ParallelFor &pf, size_t n,
-                   const std::function<void(size_t, size_t)> &body) {
-    if (n == 0)
-      return;
-    if (pf && n > 1)
-      pf(n, body);
-    else
-      body(0, n);
   }
 
   /// Quantize + pack elements [off, off+n) (in one row); element i is in
