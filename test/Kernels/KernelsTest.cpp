@@ -14,6 +14,8 @@
 #include "coreai/Kernels/Packing.h"
 #include "coreai/Kernels/Quantize.h"
 
+#include "TestSupport.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -26,21 +28,6 @@
 
 using namespace coreai::kernels;
 
-static int gPassed = 0, gFailed = 0;
-#define CHECK(cond, ...)                                                       \
-  do {                                                                         \
-    if (cond) {                                                                \
-      ++gPassed;                                                               \
-    } else {                                                                   \
-      ++gFailed;                                                               \
-      if (gFailed <= 30) {                                                     \
-        std::printf("FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);           \
-        std::printf(__VA_ARGS__);                                              \
-        std::printf("\n");                                                     \
-      }                                                                        \
-    }                                                                          \
-  } while (0)
-
 static const char *qtypeName(QType t) {
   static const char *n[] = {"si2", "ui2", "si4", "ui4", "si8",
                             "ui8", "f4e2m1fn", "f8e4m3fn", "f8e5m2"};
@@ -50,28 +37,6 @@ static const char *scaleName(ScaleType t) {
   static const char *n[] = {"f32", "f16", "bf16", "e8m0"};
   return n[(int)t];
 }
-static const char *srcName(SrcType t) {
-  static const char *n[] = {"f32", "f16", "bf16"};
-  return n[(int)t];
-}
-
-struct Rng {
-  uint64_t s;
-  uint64_t next() {
-    s += 0x9E3779B97F4A7C15ull;
-    uint64_t z = s;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  double uni() { return (next() >> 11) * 0x1.0p-53; }
-  double normal() {
-    double u = uni() + 1e-300, v = uni();
-    return std::sqrt(-2 * std::log(u)) * std::cos(6.283185307179586 * v);
-  }
-  int range(int n) { return (int)(next() % (uint64_t)n); }
-};
-
 static uint16_t toF16(float f) {
   _Float16 h = (_Float16)f;
   uint16_t u;
@@ -170,24 +135,6 @@ static std::vector<uint8_t> toSrc(const std::vector<float> &v, SrcType st) {
     }
   }
   return out;
-}
-
-static ParallelFor threadPool(int nThreads) {
-  return [nThreads](size_t n,
-                    const std::function<void(size_t, size_t)> &body) {
-    std::vector<std::thread> ts;
-    // Deliberately uneven chunks.
-    size_t begin = 0;
-    for (int t = 0; t < nThreads && begin < n; ++t) {
-      size_t end = t == nThreads - 1 ? n : begin + (n - begin) / 2 + 1;
-      if (end > n)
-        end = n;
-      ts.emplace_back(body, begin, end);
-      begin = end;
-    }
-    for (auto &t : ts)
-      t.join();
-  };
 }
 
 struct Out {
