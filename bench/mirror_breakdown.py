@@ -6,8 +6,8 @@ of bench_apple_paths.py:
 
 Stages: clone Apple's module (in_place=False), walk it, write the skeleton
 bytecode, read it into the mirror, copy the weights (Apple's
-copy_constant_value_to_array into our buffers), attach and verify, run the
-pass, read the replacements back, apply them to Apple's module. The first row
+copy_constant_value_to_array into our buffers) and attach them, verify, run
+the pass, read the replacements back, apply them to Apple's module. The first row
 is the process's first call (fresh memory); the others reuse it.
 """
 
@@ -41,8 +41,8 @@ def main() -> None:
         sys.exit("the mirror route is not available with this coreai")
     pass_pipeline = pipeline(args.config)
     source = program._module._mlir_module  # noqa: SLF001
-    names = ["clone", "walk", "skeleton", "read", "copy", "attach+verify", "pass",
-             "collect", "apply"]
+    names = ["clone", "walk", "skeleton", "read", "copy", "verify", "pass", "collect",
+             "apply"]
     print(f"{args.layers} x Linear({args.size}, {args.size}) {args.dtype}, "
           f"{CONFIGS[args.config]}; ms per stage")
     print("| call | " + " | ".join(names) + " | total |")
@@ -57,16 +57,8 @@ def main() -> None:
         marks.append(time.perf_counter())
         mirror = _coreai.Mirror(bytecode)
         marks.append(time.perf_counter())
-        first = {}
-        for index, key in keys.items():
-            first.setdefault(key, index)
-        for index in first.values():
-            buffer = mirror.weight_buffer(index)
-            apple.copy_constant(constant_op=constants[index], destination=buffer)
-            del buffer
+        _interop._attach_weights(apple, mirror, constants, keys)
         marks.append(time.perf_counter())
-        for index, key in keys.items():
-            mirror.attach_weight(index, key)
         assert mirror.verify()[0]
         marks.append(time.perf_counter())
         ok, diagnostics = mirror.run(pass_pipeline)

@@ -178,6 +178,16 @@ def _mirror(apple: _Apple, module, constants):
         raise _Unsupported(str(e)) from None
     if mirror.num_constants != len(constants):
         raise _Unsupported("the mirror holds another number of constants")
+    _attach_weights(apple, mirror, constants, keys)
+    ok, diagnostics = mirror.verify()
+    if not ok:
+        raise _Unsupported("; ".join(text for _, text in diagnostics) or "it does not verify")
+    return mirror
+
+
+def _attach_weights(apple: _Apple, mirror, constants, keys: Dict[int, str]) -> None:
+    """Copies each blob once (Apple's copy_constant_value_to_array into the
+    mirror's buffer) and attaches it to every constant that uses it."""
     attached = set()
     for index, key in keys.items():
         try:
@@ -189,10 +199,6 @@ def _mirror(apple: _Apple, module, constants):
             mirror.attach_weight(index, key)
         except (ValueError, RuntimeError) as e:
             raise _Unsupported(f"weight {key}: {e}") from None
-    ok, diagnostics = mirror.verify()
-    if not ok:
-        raise _Unsupported("; ".join(text for _, text in diagnostics) or "it does not verify")
-    return mirror
 
 
 def _run(mirror, pipeline: str) -> List[str]:
