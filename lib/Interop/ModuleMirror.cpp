@@ -185,8 +185,9 @@ LogicalResult ModuleMirror::attachWeight(size_t index, StringRef key,
   }
 
   // The bytes written must be exactly the type's: the guard after them is
-  // intact, and the pattern at their end was overwritten (data equal to the
-  // pattern by chance is told apart by the caller copying again).
+  // intact, and the pattern at their end was overwritten. Data ending in the
+  // pattern by chance is reported as short, and the caller then takes the
+  // text route, which reads the weight itself.
   const char *data = buffer->data();
   size_t tail = std::min(constant.size, kGuardBytes);
   if (std::memcmp(data + constant.size, kGuardPattern[0], kGuardBytes) != 0) {

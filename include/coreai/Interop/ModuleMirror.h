@@ -84,7 +84,7 @@ public:
   /// Reads `bytecode` (or text) into a new context (the coreai dialects
   /// loaded, unregistered dialects allowed, parallel work on a thread pool
   /// shared by all mirrors) without verifying it, as the weights are not
-  /// attached yet, and tags every operation. Null with `error` set on
+  /// attached yet, and indexes every operation. Null with `error` set on
   /// failure.
   static std::unique_ptr<ModuleMirror> import(llvm::StringRef bytecode,
                                               std::string &error);
