@@ -9,7 +9,7 @@
 #include "coreai/Dialect/CoreAI/IR/CoreAIDialect.h"
 #include "coreai/Dialect/CoreAI/IR/CoreAIOps.h"
 #include "coreai/Dialect/CoreAI/Transforms/Passes.h"
-#include "coreai/Dialect/CoreAI/Transforms/QuantizeOptions.h"
+#include "coreai/Dialect/CoreAI/Transforms/CompressionOptions.h"
 #include "coreai/Interop/ModuleMirror.h"
 #include "coreai/Support/InputChecks.h"
 #include "coreai/Support/OutputBuffers.h"

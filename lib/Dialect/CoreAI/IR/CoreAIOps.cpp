@@ -2,6 +2,8 @@
 
 #include "coreai/Dialect/CoreAI/IR/CoreAIOps.h"
 
+#include "coreai/Kernels/Packing.h"
+
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/Interfaces/CallInterfaces.h"
@@ -342,18 +344,19 @@ std::optional<int64_t> coreai::getPackedBlobSize(ShapedType type) {
   } else {
     return std::nullopt;
   }
-  switch (bits) {
-  case 1:
+  // A signless i1 (a boolean) takes a byte; other sub-byte types are packed
+  // (Packing.h: the LSB-first bit stream of palettization indices, masks and
+  // low-bit data).
+  if (bits == 1 && elt.isSignlessInteger())
     return n;
-  case 2:
-    return (n + 3) / 4;
-  case 4:
-    return (n + 1) / 2;
-  default:
-    if (bits % 8 != 0)
-      return std::nullopt;
-    return n * (bits / 8);
-  }
+  if (bits < 8)
+    return kernels::isPackableBits(static_cast<int>(bits))
+               ? std::optional<int64_t>(
+                     kernels::packedBytesForBits(static_cast<int>(bits), n))
+               : std::nullopt;
+  if (bits % 8 != 0)
+    return std::nullopt;
+  return n * (bits / 8);
 }
 
 LogicalResult ConstantOp::verify() {

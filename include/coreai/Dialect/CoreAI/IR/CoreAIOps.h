@@ -28,8 +28,9 @@
 
 namespace coreai {
 /// Bytes a `dense_resource` blob must hold for `type`: elements of 8 bits
-/// and more as stored; 4-bit elements two per byte; 2-bit four per byte;
-/// i1 one per byte. Returns std::nullopt for element types without a layout.
+/// and more as stored; a signless i1 one per byte; the other 1, 2, 3, 4 and
+/// 6-bit types as the LSB-first bit stream of coreai/Kernels/Packing.h.
+/// Returns std::nullopt for element types without a layout.
 std::optional<int64_t> getPackedBlobSize(mlir::ShapedType type);
 } // namespace coreai
 

@@ -44,4 +44,49 @@ def QuantizeWeights : Pass<"quantize-weights", "::mlir::ModuleOp"> {
   ];
 }
 
+def PalettizeWeights : Pass<"palettize-weights", "::mlir::ModuleOp"> {
+  let summary = "Palettizes weight constants into coreai.lut_to_dense";
+  let description = [{
+    Replaces each eligible `coreai.constant` (the candidates of
+    quantize-weights) by `n-bits` indices into look-up tables found by an
+    optimal 1-D k-means (vector k-means with `cluster-dim` > 1), decoded by
+    a `coreai.lut_to_dense`; a quantized LUT (`lut-dtype`) or a per-channel
+    scale adds a `coreai.blockwise_shift_scale`
+    (docs/spec/PALETTIZE_WEIGHTS.md §7). Constants that cannot be palettized
+    are left as they are, with a warning naming them.
+
+    ```
+    coreai-opt --palettize-weights='n-bits=4 granularity=per_grouped_channel group-size=16' in.mlir
+    ```
+  }];
+  let dependentDialects = ["::coreai::CoreAIDialect"];
+  let options = [
+    Option<"lutDtype", "lut-dtype", "std::string", /*default=*/"\"\"",
+           "LUT storage type: empty (the weight's type), int8, uint8, "
+           "fp8_e4m3fn or fp8_e5m2">,
+    Option<"nBits", "n-bits", "int64_t", "4",
+           "Index bits: 1, 2, 3, 4, 6 or 8 (2^n-bits LUT entries)">,
+    Option<"granularity", "granularity", "std::string", "\"per_tensor\"",
+           "per_tensor, per_channel or per_grouped_channel">,
+    Option<"groupSize", "group-size", "int64_t", "32",
+           "Output channels per LUT with granularity=per_grouped_channel "
+           "(0: one LUT)">,
+    Option<"clusterDim", "cluster-dim", "int64_t", "1",
+           "Elements per LUT entry, consecutive along the output axis">,
+    Option<"perChannelScale", "per-channel-scale", "bool", "false",
+           "Normalize each output channel by its max |w| first">,
+    Option<"weightNumThreshold", "weight-num-threshold", "int64_t", "1024",
+           "Only weights with more elements than this are palettized">,
+  ];
+  let statistics = [
+    Statistic<"numPalettized", "constants-palettized", "Constants palettized">,
+    Statistic<"numSkipped", "constants-skipped",
+              "Candidate constants skipped with a warning">,
+    Statistic<"bytesIn", "bytes-in",
+              "Weight bytes of the palettized constants">,
+    Statistic<"bytesOut", "bytes-out",
+              "Bytes of the index, LUT and scale constants written">,
+  ];
+}
+
 #endif // COREAI_DIALECT_COREAI_TRANSFORMS_PASSES_TD

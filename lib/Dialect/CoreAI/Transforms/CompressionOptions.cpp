@@ -1,9 +1,10 @@
-//===- QuantizeOptions.cpp - options of quantize-weights ------------------===//
+//===- CompressionOptions.cpp - options of the weight transforms ----------===//
 
-#include "coreai/Dialect/CoreAI/Transforms/QuantizeOptions.h"
+#include "coreai/Dialect/CoreAI/Transforms/CompressionOptions.h"
 
 #include <algorithm>
 #include <cctype>
+#include <iterator>
 #include <optional>
 #include <utility>
 
@@ -42,6 +43,29 @@ std::optional<QType> lookupWeightDtype(const std::string &name) {
 
 bool isFloat(QType t) {
   return t == QType::F4E2M1FN || t == QType::F8E4M3FN || t == QType::F8E5M2;
+}
+
+/// The LUT types of palettize-weights, in the order the reference lists them.
+constexpr std::pair<const char *, QType> kLutDtypes[] = {
+    {"fp8_e4m3fn", QType::F8E4M3FN},
+    {"fp8_e5m2", QType::F8E5M2},
+    {"int8", QType::SI8},
+    {"uint8", QType::UI8}};
+
+constexpr int kPaletteBits[] = {1, 2, 3, 4, 6, 8};
+
+constexpr std::pair<const char *, Granularity> kPaletteGranularities[] = {
+    {"per_channel", Granularity::PerChannel},
+    {"per_grouped_channel", Granularity::PerGroupedChannel},
+    {"per_tensor", Granularity::PerTensor}};
+
+/// `['a', 'b', ...]` as Python prints a list of strings.
+template <typename Table>
+std::string pythonList(const Table &table) {
+  std::string list;
+  for (auto &entry : table)
+    list += (list.empty() ? "'" : ", '") + std::string(entry.first) + "'";
+  return "[" + list + "]";
 }
 
 } // namespace
@@ -118,6 +142,70 @@ parseQuantizeOptions(std::string dtype, std::string qscheme,
   options.blockSize = blockSize;
   options.weightNumThreshold = weightNumThreshold;
   options.e8m0Scale = *qtype == QType::F4E2M1FN || scaleDtype == "fp8_e8m0fnu";
+  return options;
+}
+
+std::variant<PalettizeOptions, std::string>
+parsePalettizeOptions(const PalettizeOptionValues &values,
+                      const ValueSpelling &spelling) {
+  auto spell = [&](const char *option, const std::string &value) {
+    return spelling ? spelling(option, value) : "'" + value + "'";
+  };
+  std::string lutDtype = normalize(values.lutDtype);
+  std::string granularity = normalize(values.granularity);
+  if (lutDtype == "none")
+    lutDtype.clear();
+
+  PalettizeOptions options;
+  if (values.perChannelScale && values.clusterDim > 1)
+    return std::string("`enable_per_channel_scale=True` is not supported with "
+                       "`cluster_dim > 1`.");
+
+  options.lutType.reset();
+  if (!lutDtype.empty()) {
+    for (auto &[name, type] : kLutDtypes)
+      if (lutDtype == name)
+        options.lutType = type;
+    if (!options.lutType)
+      return "`lut_dtype` must be one of " + pythonList(kLutDtypes) +
+             " or None, got " + spell("lut_dtype", values.lutDtype) + ".";
+  }
+
+  if (std::find(std::begin(kPaletteBits), std::end(kPaletteBits),
+                values.nBits) == std::end(kPaletteBits)) {
+    std::string list;
+    for (int bits : kPaletteBits)
+      list += (list.empty() ? "" : ", ") + std::to_string(bits);
+    return "`n_bits` must be one of [" + list + "], got " +
+           std::to_string(values.nBits) + ".";
+  }
+  options.nBits = static_cast<int>(values.nBits);
+
+  std::optional<Granularity> parsedGranularity;
+  for (auto &[name, value] : kPaletteGranularities)
+    if (granularity == name)
+      parsedGranularity = value;
+  if (!parsedGranularity)
+    return "`granularity` must be one of " + pythonList(kPaletteGranularities) +
+           ", got " + spell("granularity", values.granularity) + ".";
+  options.granularity = *parsedGranularity;
+
+  if (values.clusterDim < 1)
+    return "`cluster_dim` must be at least 1, got " +
+           std::to_string(values.clusterDim) + ".";
+  if (options.granularity == Granularity::PerGroupedChannel &&
+      values.groupSize < 0)
+    return "`group_size` must be non-negative with "
+           "granularity=per_grouped_channel, got " +
+           std::to_string(values.groupSize) + ".";
+  if (values.weightNumThreshold < 0)
+    return "`weight_num_threshold` must be non-negative, got " +
+           std::to_string(values.weightNumThreshold) + ".";
+
+  options.groupSize = values.groupSize;
+  options.clusterDim = values.clusterDim;
+  options.perChannelScale = values.perChannelScale;
+  options.weightNumThreshold = values.weightNumThreshold;
   return options;
 }
 
