@@ -23,6 +23,13 @@ def validate_quantize_options(dtype: str, qscheme: str, granularity: str, block_
                               weight_num_threshold: int, scale_dtype: str) -> Optional[str]:
     """The error message for invalid quantize-weights options, or None."""
 
+def validate_palettize_options(lut_dtype: str, n_bits: int, granularity: str, group_size: int,
+                               cluster_dim: int, per_channel_scale: bool,
+                               weight_num_threshold: int, lut_dtype_repr: str,
+                               granularity_repr: str) -> Optional[str]:
+    """The error message for invalid palettize-weights options, or None (a
+    rejected lut_dtype or granularity shown by the given repr)."""
+
 def check_input_text(text: bytes) -> Optional[str]:
     """Describes input MLIR's parser cannot diagnose itself, or None."""
 

@@ -117,6 +117,31 @@ std::optional<std::string> validateQuantizeOptions(
   return std::nullopt;
 }
 
+/// The error message for invalid palettize-weights options, or none. A
+/// rejected lut_dtype or granularity is shown as `lutDtypeRepr` /
+/// `granularityRepr` (the Python argument's repr, as Apple's API shows it).
+std::optional<std::string> validatePalettizeOptions(
+    std::string lutDtype, int64_t nBits, std::string granularity,
+    int64_t groupSize, int64_t clusterDim, bool perChannelScale,
+    int64_t weightNumThreshold, std::string lutDtypeRepr,
+    std::string granularityRepr) {
+  coreai::PalettizeOptionValues values;
+  values.lutDtype = lutDtype;
+  values.nBits = nBits;
+  values.granularity = granularity;
+  values.groupSize = groupSize;
+  values.clusterDim = clusterDim;
+  values.perChannelScale = perChannelScale;
+  values.weightNumThreshold = weightNumThreshold;
+  auto parsed = coreai::parsePalettizeOptions(
+      values, [&](const std::string &option, const std::string &) {
+        return option == "lut_dtype" ? lutDtypeRepr : granularityRepr;
+      });
+  if (auto *message = std::get_if<std::string>(&parsed))
+    return *message;
+  return std::nullopt;
+}
+
 /// A 1-D uint8 numpy array over `size` bytes at `data`, keeping `owner`
 /// (a shared_ptr) alive as long as the array lives.
 template <typename Owner>
@@ -408,7 +433,8 @@ NB_MODULE(_coreai, m) {
            "ValueError for changes that are not such replacements.");
   m.def(
       "register_passes", []() { coreai::registerCoreAIPasses(); },
-      "Registers the coreai passes (quantize-weights) for pipeline strings.");
+      "Registers the coreai passes (quantize-weights, palettize-weights) for "
+      "pipeline strings.");
   m.def("elements_data", &elementsData, nb::arg("attribute"),
         "(kind, bytes, is_splat) of a dense or dense_resource attribute.");
   m.def("clone_module", &cloneModule, nb::arg("module"),
@@ -418,6 +444,13 @@ NB_MODULE(_coreai, m) {
         nb::arg("block_size"), nb::arg("weight_num_threshold"),
         nb::arg("scale_dtype"),
         "The error message for invalid quantize-weights options, or None.");
+  m.def("validate_palettize_options", &validatePalettizeOptions,
+        nb::arg("lut_dtype"), nb::arg("n_bits"), nb::arg("granularity"),
+        nb::arg("group_size"), nb::arg("cluster_dim"),
+        nb::arg("per_channel_scale"), nb::arg("weight_num_threshold"),
+        nb::arg("lut_dtype_repr"), nb::arg("granularity_repr"),
+        "The error message for invalid palettize-weights options, or None "
+        "(a rejected lut_dtype or granularity shown by the given repr).");
   m.def(
       "check_input_text",
       [](nb::bytes text) -> std::optional<std::string> {

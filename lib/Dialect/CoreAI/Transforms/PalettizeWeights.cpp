@@ -112,10 +112,9 @@ std::optional<Candidate> PalettizeWeightsPass::selectCandidate(ConstantOp op) {
   int64_t cd = options.clusterDim;
   int64_t groupChannels = channels / numGroups;
   if (groupChannels % cd != 0) {
-    c.w.fail("its " + std::to_string(groupChannels) + " channel" +
-             (groupChannels == 1 ? "" : "s") + " per LUT along dim " +
-             std::to_string(axis) + " are not divisible by cluster_dim " +
-             std::to_string(cd));
+    c.w.fail("each LUT covers " + std::to_string(groupChannels) +
+             " channel(s) along dim " + std::to_string(axis) +
+             ", which cluster_dim " + std::to_string(cd) + " does not divide");
     return c;
   }
   if (cd > 1) {
