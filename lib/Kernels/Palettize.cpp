@@ -684,15 +684,18 @@ QuantResult palettizeWithIsa(Isa isa, const void *src, SrcType st,
     if (r.status != Status::Ok)
       return {r.status, -1};
     if (p.perChannelScale) {
-      // Fused per-channel scale round_T(s_g * pcs[c]), at least the smallest
-      // normal. The zero point is not scaled.
-      const double minNormal = std::ldexp(1.0, ft.minExp);
+      // Fused per-channel scale round_T(s_g * pcs[c]). Subnormal results
+      // are kept (unlike s_g's, they only scale codes already chosen; an FP8
+      // LUT's s_g times a small pcs is often below f16's smallest normal);
+      // only a product that rounds to 0 becomes the smallest subnormal. The
+      // zero point is not scaled.
+      const double minSubnormal = std::ldexp(1.0, ft.minExp - ft.mantBits);
       for (int64_t c = 0; c < g.C; ++c) {
         double s = roundToType(loadD(groupScale.data(), st, c / g.gc) * pcs[c],
                                st);
         if (std::isinf(s))
           return {Status::Overflow, -1};
-        storeExact(scaleOut, c, std::max(s, minNormal), st);
+        storeExact(scaleOut, c, std::max(s, minSubnormal), st);
       }
     }
   }

@@ -23,6 +23,10 @@ def validate_quantize_options(dtype: str, qscheme: str, granularity: str, block_
                               weight_num_threshold: int, scale_dtype: str) -> Optional[str]:
     """The error message for invalid quantize-weights options, or None."""
 
+def unpack_codes(blob: bytes, bits: int, count: int) -> bytes:
+    """The codes (one byte each) of the first `count` elements of a packed
+    blob of `bits`-wide elements (LSB-first bit stream)."""
+
 def validate_palettize_options(lut_dtype: str, n_bits: int, granularity: str, group_size: int,
                                cluster_dim: int, per_channel_scale: bool,
                                weight_num_threshold: int, lut_dtype_repr: str,

@@ -116,13 +116,17 @@ def _element_layout(element_type: ir.Type):
         int_type = element_type
         bits = int_type.width
         signed = not int_type.is_unsigned
-        if bits == 1:
+        if bits == 1 and int_type.is_signless:
             return 1, np.dtype(np.bool_), False
         size = max(8, 1 << (bits - 1).bit_length())
         return bits, np.dtype(f"{'i' if signed else 'u'}{size // 8}"), signed
     if isinstance(element_type, ir.IndexType):
         return 64, np.dtype(np.int64), True
     raise TypeError(f"no numpy decoding for element type {text}")
+
+
+def _is_signless(element_type: ir.Type) -> bool:
+    return isinstance(element_type, ir.IntegerType) and element_type.is_signless
 
 
 def _decode_codes(codes: np.ndarray, bits: int, dtype: np.dtype, signed: bool) -> np.ndarray:
@@ -133,13 +137,6 @@ def _decode_codes(codes: np.ndarray, bits: int, dtype: np.dtype, signed: bool) -
         codes = codes.astype(np.int16)
         codes = np.where(codes >= (1 << (bits - 1)), codes - (1 << bits), codes)
     return codes.astype(dtype)
-
-
-def _unpack_subbyte(raw: np.ndarray, bits: int, count: int) -> np.ndarray:
-    per_byte = 8 // bits
-    shifts = np.arange(per_byte, dtype=np.uint8) * bits
-    codes = (raw[:, None] >> shifts[None, :]) & ((1 << bits) - 1)
-    return codes.reshape(-1)[:count].astype(np.uint8)
 
 
 @dataclasses.dataclass
@@ -362,7 +359,7 @@ class AIProgram:
     @staticmethod
     def constant_to_numpy(operation) -> np.ndarray:
         """Decodes a ``coreai.constant``'s value (dense or dense_resource,
-        packed 4-bit/2-bit, fp8/fp4) to a numpy array."""
+        packed sub-byte integers, fp8/fp4) to a numpy array."""
         op = operation.operation if hasattr(operation, "operation") else operation
         attr = op.attributes["value"]
         shaped = ir.ShapedType(attr.type)
@@ -373,18 +370,20 @@ class AIProgram:
         if kind == "resource":
             if blob is None:
                 raise CoreAIError(f"{op.location}: dense_resource blob is missing")
-            raw = np.frombuffer(blob, dtype=np.uint8)
-            if bits in (2, 4):
-                codes = _unpack_subbyte(raw, bits, count)
+            if bits == 1 and _is_signless(shaped.element_type):
+                # A boolean takes a byte.
+                return np.frombuffer(blob, dtype=np.uint8)[:count].astype(bool).reshape(shape)
+            if bits < 8:
+                # The other sub-byte types are packed (coreai/Kernels/Packing.h).
+                codes = np.frombuffer(_coreai.unpack_codes(blob, bits, count), dtype=np.uint8)
                 return _decode_codes(codes, bits, dtype, signed).reshape(shape)
-            if bits == 1:
-                return raw[:count].astype(bool).reshape(shape)
             return np.frombuffer(blob, dtype=dtype.newbyteorder("<"))[:count].reshape(shape).copy()
         raw = np.frombuffer(blob, dtype=np.uint8)
-        if bits == 1:
+        if bits == 1 and _is_signless(shaped.element_type):
+            # MLIR keeps inline booleans as bits.
             values = np.unpackbits(raw, bitorder="little").astype(bool)
             values = values[:1] if splat else values[:count]
-        elif bits in (2, 4):
+        elif bits < 8:
             values = _decode_codes(raw & ((1 << bits) - 1), bits, dtype, signed)
         else:
             values = np.frombuffer(raw.tobytes(), dtype=dtype.newbyteorder("<"))

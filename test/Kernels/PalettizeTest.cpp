@@ -75,6 +75,9 @@ static double refRound(double d, SrcType t) {
 static double smallestNormal(SrcType t) {
   return t == SrcType::F16 ? 0x1p-14 : 0x1p-126;
 }
+static double smallestSubnormal(SrcType t) {
+  return t == SrcType::F32 ? 0x1p-149 : t == SrcType::F16 ? 0x1p-24 : 0x1p-133;
+}
 static int elemSize(SrcType t) { return t == SrcType::F32 ? 4 : 2; }
 
 /// Bits of a value of the type (exact).
@@ -415,7 +418,7 @@ static void checkRun(const Run &o, const std::vector<double> &w, SrcType st,
       scaleRef.resize(g.C);
       for (int64_t c = 0; c < g.C; ++c)
         scaleRef[c] = std::max(refRound(groupScale[c / g.gc] * pcs[c], st),
-                               smallestNormal(st));
+                               smallestSubnormal(st));
     } else {
       scaleRef = groupScale;
     }

@@ -27,6 +27,7 @@ BINARY = os.environ.get("COREAI_PALETTIZE_TEST", "")
 
 TYPES = {"f32": np.float32, "f16": np.float16, "bf16": ml_dtypes.bfloat16}
 SMALLEST_NORMAL = {"f32": 2.0**-126, "f16": 2.0**-14, "bf16": 2.0**-126}
+SMALLEST_SUBNORMAL = {"f32": 2.0 ** -149, "f16": 2.0 ** -24, "bf16": 2.0 ** -133}
 LUT_TYPES = {"si8": np.int8, "ui8": np.uint8, "f8e4m3fn": ml_dtypes.float8_e4m3fn,
              "f8e5m2": ml_dtypes.float8_e5m2}
 
@@ -155,7 +156,8 @@ def expected(w, t, axis, groups, n_bits, lut, pcs):
         z = 127.0 if lut == "ui8" else 0.0
         if pcs:
             group_of = np.arange(C) // (C // groups)
-            scale = np.maximum(round_to(s_t[group_of] * scale_c, t), SMALLEST_NORMAL[t])
+            # The fused scale keeps subnormal values (0 becomes the smallest one).
+            scale = np.maximum(round_to(s_t[group_of] * scale_c, t), SMALLEST_SUBNORMAL[t])
         else:
             scale = s_t
     scale_bytes = b"" if scale is None else round_to(scale, t).astype(TYPES[t]).tobytes()

@@ -3,8 +3,9 @@
 * ``parse_resources(text)``: the ``{-# dialect_resources: { builtin: { name: "0x..." } } #-}``
   section -> ``{name: bytes}`` (the 4-byte little-endian alignment header stripped).
 * ``unpack(data, element_type, shape)`` / ``pack(values, element_type)``: blob layout as
-  the Core AI runtime reads it: 4-bit types two per byte (element 2k in the low nibble),
-  2-bit types four per byte (lowest bits first), signed two's complement, little-endian.
+  the Core AI runtime reads it: sub-byte types (1, 2, 3, 4, 6 bits) as an LSB-first bit
+  stream (4-bit: element 2k in the low nibble; 2-bit: four per byte, lowest bits first),
+  signed two's complement, little-endian.
 * ``parse_constants(text)``: the ``coreai.constant`` ops (custom or generic form) as
   ``Constant(name, kind, payload, shape, element_type)``; ``constant_value(c, resources)``
   decodes one to a numpy array; ``parse_dense_literal`` decodes an inline ``dense<...>``.
@@ -80,25 +81,17 @@ def parse_resources(text: str, with_alignment: bool = False) -> Dict[str, bytes]
 # --------------------------------------------------------------------------- (un)packing
 
 def _unpack_bits(u8: np.ndarray, bits: int, n: int) -> np.ndarray:
-    """uint8 bytes -> n unsigned sub-byte fields, lowest bits first."""
-    per = 8 // bits
-    mask = (1 << bits) - 1
-    fields = np.stack([(u8 >> (bits * k)) & mask for k in range(per)], axis=-1).reshape(-1)
-    return fields[:n]
+    """uint8 bytes -> n unsigned fields of ``bits`` bits: the LSB-first bit stream, field k
+    in bits [k*bits, k*bits + bits) (bit 0 = the LSB of byte 0)."""
+    stream = np.unpackbits(np.asarray(u8, dtype=np.uint8), bitorder="little")
+    fields = stream[: n * bits].reshape(n, bits).astype(np.uint16)
+    return (fields << np.arange(bits, dtype=np.uint16)).sum(axis=1).astype(np.uint8)
 
 
 def _pack_bits(fields: np.ndarray, bits: int) -> bytes:
-    per = 8 // bits
-    mask = (1 << bits) - 1
-    f = np.asarray(fields, dtype=np.uint8).reshape(-1) & mask
-    pad = (-f.size) % per
-    if pad:
-        f = np.concatenate([f, np.zeros(pad, np.uint8)])
-    f = f.reshape(-1, per)
-    out = np.zeros(f.shape[0], np.uint8)
-    for k in range(per):
-        out |= (f[:, k] << (bits * k)).astype(np.uint8)
-    return out.tobytes()
+    f = np.asarray(fields, dtype=np.uint8).reshape(-1) & ((1 << bits) - 1)
+    stream = ((f[:, None] >> np.arange(bits, dtype=np.uint8)) & 1).reshape(-1)
+    return np.packbits(stream, bitorder="little").tobytes()
 
 
 def unpack(data: bytes, element_type: str, shape: Sequence[int], subbyte_packed: bool = True

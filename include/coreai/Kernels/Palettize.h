@@ -34,7 +34,7 @@
 //      quantized as one symmetric block with quantize()'s rules (f32
 //      arithmetic, the scale stored in T and rounded first). With pcs the
 //      stored scale is per channel: pcs (float LUT) or the fused
-//      round_T(s_g * pcs[c]) (quantized LUT).
+//      round_T(s_g * pcs[c]) (quantized LUT; subnormal values kept).
 //   5. Indices (§5): each element (vector) gets the index whose *decoded*
 //      value - exactly what Apple's runtime computes for lut_to_dense and,
 //      when there is one, blockwise_shift_scale (see decodeScaled()) - is

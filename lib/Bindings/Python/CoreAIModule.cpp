@@ -10,6 +10,7 @@
 #include "coreai/Dialect/CoreAI/IR/CoreAIOps.h"
 #include "coreai/Dialect/CoreAI/Transforms/Passes.h"
 #include "coreai/Dialect/CoreAI/Transforms/CompressionOptions.h"
+#include "coreai/Kernels/Packing.h"
 #include "coreai/Interop/ModuleMirror.h"
 #include "coreai/Support/InputChecks.h"
 #include "coreai/Support/OutputBuffers.h"
@@ -140,6 +141,21 @@ std::optional<std::string> validatePalettizeOptions(
   if (auto *message = std::get_if<std::string>(&parsed))
     return *message;
   return std::nullopt;
+}
+
+/// The codes (one byte each) of the first `count` elements of a blob of
+/// `bits`-wide elements, in the layout of coreai/Kernels/Packing.h.
+nb::bytes unpackCodes(nb::bytes blob, int bits, int64_t count) {
+  if (!coreai::kernels::isPackableBits(bits))
+    throw nb::value_error("bits must be 1, 2, 3, 4, 6 or 8");
+  if (count < 0 ||
+      coreai::kernels::packedBytesForBits(bits, count) > blob.size())
+    throw nb::value_error("the blob is shorter than count elements");
+  std::string codes(static_cast<size_t>(count), '\0');
+  auto *bytes = reinterpret_cast<const uint8_t *>(blob.c_str());
+  for (int64_t i = 0; i < count; ++i)
+    codes[i] = static_cast<char>(coreai::kernels::unpackCode(bytes, i, bits));
+  return nb::bytes(codes.data(), codes.size());
 }
 
 /// A 1-D uint8 numpy array over `size` bytes at `data`, keeping `owner`
@@ -444,6 +460,10 @@ NB_MODULE(_coreai, m) {
         nb::arg("block_size"), nb::arg("weight_num_threshold"),
         nb::arg("scale_dtype"),
         "The error message for invalid quantize-weights options, or None.");
+  m.def("unpack_codes", &unpackCodes, nb::arg("blob"), nb::arg("bits"),
+        nb::arg("count"),
+        "The codes (one byte each) of the first `count` elements of a packed "
+        "blob of `bits`-wide elements (LSB-first bit stream).");
   m.def("validate_palettize_options", &validatePalettizeOptions,
         nb::arg("lut_dtype"), nb::arg("n_bits"), nb::arg("granularity"),
         nb::arg("group_size"), nb::arg("cluster_dim"),
