@@ -1,5 +1,6 @@
 """Fuzz: seeded mutations of the real fixtures through
-``coreai-opt --verify-each --quantize-weights=...`` (parse -> verify -> quantize -> print).
+``coreai-opt --verify-each --quantize-weights=...`` or ``--palettize-weights=...``
+(alternately; parse -> verify -> transform -> print).
 
 A signal (negative exit code), "LLVM ERROR", "Assertion", "Stack dump" or a timeout fails.
 ~200 cases by default (COREAI_FUZZ_CASES=N for more), run by a small thread pool of
@@ -22,8 +23,12 @@ from test_robustness import coreai_opt_path
 CASES = int(os.environ.get("COREAI_FUZZ_CASES", "200"))
 SEED = int(os.environ.get("COREAI_FUZZ_SEED", "20240608"))
 TIMEOUT = 10
-ARGS = ["--verify-each", "--quantize-weights=dtype=int4 granularity=per_block "
-        "weight-num-threshold=0"]
+PASS_ARGS = [
+    ["--verify-each", "--quantize-weights=dtype=int4 granularity=per_block "
+     "weight-num-threshold=0"],
+    ["--verify-each", "--palettize-weights=n-bits=3 granularity=per_grouped_channel "
+     "group-size=4 cluster-dim=2 lut-dtype=uint8 weight-num-threshold=0"],
+]
 BAD_MARKERS = ("LLVM ERROR", "Assertion", "Stack dump", "PLEASE submit", "AddressSanitizer",
                "runtime error:")
 TOKENS = [b"<", b">", b"x", b"%0", b"%1", b":", b",", b"(", b")", b"{", b"}", b"[", b"]",
@@ -113,7 +118,7 @@ def run_case(case, tmp_dir):
     with open(src, "wb") as f:
         f.write(data)
     try:
-        proc = subprocess.run([coreai_opt_path(), *ARGS, src, "-o", out],
+        proc = subprocess.run([coreai_opt_path(), *PASS_ARGS[i % len(PASS_ARGS)], src, "-o", out],
                               capture_output=True, timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
         return i, name, kind, "timeout", ""

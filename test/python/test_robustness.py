@@ -5,7 +5,7 @@ Every malformed input goes through every entry point:
 * ``coreai-opt`` (in a subprocess; exit code 0 or 1, never a signal, never "LLVM ERROR";
   on failure a message on stderr, an existing ``-o`` file left byte-identical, none created,
   no temporary file left behind);
-* ``AIProgram.parse`` / ``AIProgram.load``, ``quantize_weights`` and a ``PassManager``
+* ``AIProgram.parse`` / ``AIProgram.load``, ``quantize_weights``, ``palettize_weights`` and a ``PassManager``
   pipeline, run by a small driver in a subprocess so that an abort of MLIR fails one case
   instead of killing pytest (a ``CoreAIError`` is the expected outcome for IR problems,
   ``ValueError`` for bad arguments).
@@ -33,6 +33,7 @@ import numpy as np
 import pytest
 
 from conftest import FIXTURES_DIR, make_program, quantized_weights
+from palette_reference import palettized_weights
 import mlir_blobs as mb
 
 from coreai_opt import AIProgram
@@ -112,7 +113,7 @@ DRIVER = textwrap.dedent(r'''
     logging.disable(logging.CRITICAL)
     from coreai_opt import AIProgram
     from coreai_opt.program import CoreAIError
-    from coreai_opt.coreai_utils import quantize_weights
+    from coreai_opt.coreai_utils import palettize_weights, quantize_weights
     import coreai_opt._coreai as native
     from mlir.passmanager import PassManager
 
@@ -137,6 +138,13 @@ DRIVER = textwrap.dedent(r'''
             q.verify()
             return str(q)
         res["quantize"] = outcome(quant)
+        def palettize():
+            p = AIProgram.load(path)
+            q = palettize_weights(p, "uint8", n_bits=3, granularity="per_grouped_channel",
+                                  group_size=4, weight_num_threshold=0)
+            q.verify()
+            return str(q)
+        res["palettize"] = outcome(palettize)
         def pipeline():
             p = AIProgram.load(path)
             pm = PassManager.parse(
@@ -186,12 +194,14 @@ def check_python_outcome(res, expect_error, pattern=None):
         f"{res.get('stderr')}")
     for marker in CRASH_MARKERS[:4]:
         assert marker not in res.get("stderr", "")
-    for entry in ("parse", "load", "quantize", "pipeline"):
+    for entry in ("parse", "load", "quantize", "palettize", "pipeline"):
         kind, msg, extra = res[entry]
         if kind == "ok":
             assert not expect_error, f"{name}: {entry} accepted bad input"
             if entry in ("quantize", "pipeline"):
                 assert_finite_scales(extra)
+            if entry == "palettize":
+                assert_finite_palettes(extra)
             continue
         # MLIR problems: our CoreAIError (or MLIRError from the PassManager entry point)
         assert "CoreAIError" in extra or kind == "MLIRError", (
@@ -212,6 +222,14 @@ def assert_finite_scales(text: str):
         assert np.all(np.isfinite(s)), f"non-finite scale in {q.result}"
         assert np.all(s > 0), f"zero/negative scale in {q.result}"
         assert np.all(np.isfinite(q.dequantize())), f"non-finite dequantized {q.result}"
+
+
+def assert_finite_palettes(text: str):
+    """Every lut_to_dense of ``text`` (custom form) decodes to finite values."""
+    if "coreai.lut_to_dense" not in text:
+        return
+    for pw in palettized_weights(text):
+        assert np.all(np.isfinite(pw.decode().astype(np.float64))), f"non-finite {pw.result}"
 
 
 # --------------------------------------------------------------------------- bad inputs
