@@ -7,6 +7,9 @@ text, in a process of its own (a runtime crash then fails one test only).
     python apple_runner.py run FILE OUT.npz [--seed N] [--int-high N]
         parse + verify + save_asset + run "main" on the CPU on a fixed input;
         writes the outputs (and the inputs) to OUT.npz, prints one JSON line.
+    python apple_runner.py run-given SPEC.json
+        the same for each {"file", "inputs", "out"} of the JSON list, on the inputs
+        stored in the "inputs" npz (by input name); one JSON line each.
 
 Uses Apple's internals of this version (see BUILD-NOTES "Driving Apple's coreai").
 """
@@ -53,14 +56,14 @@ def make_inputs(desc, seed: int, int_high: int):
     return inputs
 
 
-async def _run(program, seed: int, int_high: int):
+async def _run(program, seed: int, int_high: int, given=None):
     import coreai
 
     with tempfile.TemporaryDirectory() as tmp:
         asset = program.save_asset(Path(tmp) / "a.aimodel")
         async with asset.executable() as model:
             function = model.load_function("main")
-            inputs = make_inputs(function.desc, seed, int_high)
+            inputs = given if given is not None else make_inputs(function.desc, seed, int_high)
             out = await function(inputs={k: coreai.runtime.NDArray(v) for k, v in inputs.items()})
             outputs = {k: np.array(v.numpy()) for k, v in out.items()}
     return inputs, outputs
@@ -118,7 +121,36 @@ def cmd_run(file, out, seed=0, int_high=512) -> int:
     return 0
 
 
+def _bf16_if_void(a):
+    if a.dtype.kind == "V" and a.dtype.itemsize == 2:
+        import ml_dtypes
+
+        return a.view(ml_dtypes.bfloat16)
+    return a
+
+
+def cmd_run_given(spec_path) -> int:
+    for entry in json.loads(Path(spec_path).read_text()):
+        stage = "parse"
+        try:
+            program = apple_parse(Path(entry["file"]).read_text())
+            stage = "run"
+            with np.load(entry["inputs"]) as data:
+                # npz keeps bf16 (ml_dtypes) arrays as 2-byte voids.
+                given = {k: _bf16_if_void(data[k]) for k in data.files}
+            _, outputs = asyncio.run(_run(program, 0, 0, given))
+            np.savez(entry["out"], **{f"out:{k}": v for k, v in outputs.items()})
+            result = {"file": entry["file"], "ok": True, "stage": None, "error": None}
+        except Exception as e:  # noqa: BLE001
+            result = {"file": entry["file"], "ok": False, "stage": stage, "error": _error(e),
+                      "traceback": traceback.format_exc()[-2000:]}
+        print(json.dumps(result), flush=True)
+    return 0
+
+
 def main(argv) -> int:
+    if argv[:1] == ["run-given"]:
+        return cmd_run_given(argv[1])
     if argv[:1] == ["parse"]:
         return cmd_parse(argv[1:])
     if argv[:1] == ["parse-split"]:

@@ -1,4 +1,4 @@
-"""``quantize_weights`` on Apple's ``coreai.authoring.AIProgram`` through the
+"""``quantize_weights`` and ``palettize_weights`` on Apple's ``coreai.authoring.AIProgram`` through the
 mirror (coreai/Interop/ModuleMirror.h: no program text in either direction)
 gives the program the text route gives: same ops, types, attributes,
 locations and blobs, same warnings, on every shipped real program and every
@@ -22,6 +22,16 @@ CONFIGS = {name: kwargs for name, (kwargs, _) in RUNTIME_CONFIGS.items()}
 CONFIGS["int4_b7_skips"] = dict(dtype="int4", granularity="per_block", block_size=7)
 CONFIGS["int8_all_sizes"] = dict(dtype="int8", weight_num_threshold=0)
 CONFIGS["uint4_pt_asym"] = dict(dtype="uint4", qscheme="asymmetric", granularity="per_tensor")
+
+# palettize_weights configurations (the same route; the same replacements of constants).
+PALETTIZE_CONFIGS = {
+    "pal_n4_tensor": dict(n_bits=4),
+    "pal_n3_grouped_uint8": dict(n_bits=3, granularity="per_grouped_channel", group_size=16,
+                                 lut_dtype="uint8"),
+    "pal_cd2_all_sizes": dict(n_bits=2, cluster_dim=2, weight_num_threshold=0),
+    "pal_pcs_int8_channel": dict(enable_per_channel_scale=True, lut_dtype="int8",
+                                 granularity="per_channel"),
+}
 
 LOGGER = "coreai_opt.coreai_utils"
 
@@ -61,20 +71,22 @@ def _text_route(monkeypatch):
 
 
 def _quantize(program, kwargs, caplog, **extra):
-    from coreai_opt.coreai_utils import quantize_weights
+    """quantize_weights, or palettize_weights for the PALETTIZE_CONFIGS."""
+    from coreai_opt.coreai_utils import palettize_weights, quantize_weights
 
+    transform = quantize_weights if "dtype" in kwargs else palettize_weights
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger=LOGGER):
-        result = quantize_weights(program, **kwargs, **extra)
+        result = transform(program, **kwargs, **extra)
     warnings = [r.getMessage() for r in caplog.records
                 if r.name == LOGGER and r.levelno == logging.WARNING]
     return result, warnings
 
 
-@pytest.mark.parametrize("config", sorted(CONFIGS))
+@pytest.mark.parametrize("config", sorted(CONFIGS) + sorted(PALETTIZE_CONFIGS))
 @pytest.mark.parametrize("path", PROGRAMS, ids=lambda p: p.name)
 def test_mirror_equals_text_route(path, config, caplog, monkeypatch, mirror_only):
-    kwargs = CONFIGS[config]
+    kwargs = CONFIGS.get(config) or PALETTIZE_CONFIGS[config]
     original = _apple_program(path)
     before = _asm(original)
     mirrored, mirror_warnings = _quantize(original, kwargs, caplog)
