@@ -1,5 +1,6 @@
-"""The command-line flags of quantize_weights' options, shared by
-``coreai-quantize`` (cli.py) and ``python -m coreai_opt.aimodel``."""
+"""The command-line flags of the transforms' options, shared by
+``coreai-quantize`` / ``coreai-palettize`` (cli.py) and
+``python -m coreai_opt.aimodel``."""
 
 from __future__ import annotations
 
@@ -18,5 +19,43 @@ def add_quantize_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--block-size", type=int, default=32)
     p.add_argument("--weight-num-threshold", type=int, default=1024)
     p.add_argument("--scale-dtype", default=None, choices=[DType.FP8_E8M0FNU.value])
+    _add_report_options(p)
+
+
+def quantize_kwargs(args: argparse.Namespace) -> dict:
+    """quantize_weights' keyword arguments from the flags."""
+    return dict(dtype=args.dtype, qscheme=args.qscheme, granularity=args.granularity,
+                block_size=args.block_size, weight_num_threshold=args.weight_num_threshold,
+                scale_dtype=args.scale_dtype)
+
+
+def add_palettize_options(p: argparse.ArgumentParser) -> None:
+    """The options of palettize_weights (those that change the result), and of
+    the report, as flags."""
+    p.add_argument("--lut-dtype", default=None,
+                   choices=[d.value for d in (DType.INT8, DType.UINT8, DType.FP8_E4M3FN,
+                                              DType.FP8_E5M2)],
+                   help="quantize each LUT (default: the LUT in the weight's type)")
+    p.add_argument("--n-bits", type=int, default=4, choices=[1, 2, 3, 4, 6, 8])
+    p.add_argument("--granularity", default=CompressionGranularity.PER_TENSOR.value,
+                   choices=[g.value for g in (CompressionGranularity.PER_TENSOR,
+                                              CompressionGranularity.PER_CHANNEL,
+                                              CompressionGranularity.PER_GROUPED_CHANNEL)])
+    p.add_argument("--group-size", type=int, default=32)
+    p.add_argument("--cluster-dim", type=int, default=1)
+    p.add_argument("--per-channel-scale", action="store_true")
+    p.add_argument("--weight-num-threshold", type=int, default=1024)
+    _add_report_options(p)
+
+
+def palettize_kwargs(args: argparse.Namespace) -> dict:
+    """palettize_weights' keyword arguments from the flags."""
+    return dict(lut_dtype=args.lut_dtype, n_bits=args.n_bits, granularity=args.granularity,
+                group_size=args.group_size, cluster_dim=args.cluster_dim,
+                enable_per_channel_scale=args.per_channel_scale,
+                weight_num_threshold=args.weight_num_threshold)
+
+
+def _add_report_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-report", action="store_true", help="do not print the per-weight table")
     p.add_argument("-q", "--quiet", action="store_true", help="print only warnings and errors")

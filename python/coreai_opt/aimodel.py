@@ -32,12 +32,13 @@ import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Union
 
-from ._options import add_quantize_options
+from ._options import (add_palettize_options, add_quantize_options, palettize_kwargs,
+                       quantize_kwargs)
 from .errors import CoreAIError, ParseError
 from .program import AIProgram
 
 __all__ = ["AssetQuantizationResult", "CoreAIUnavailableError", "load_asset", "main",
-           "quantize_asset", "save_asset"]
+           "palettize_asset", "quantize_asset", "save_asset"]
 
 _PathLike = Union[str, "os.PathLike[str]"]
 logger = logging.getLogger("coreai_opt.aimodel")
@@ -295,14 +296,6 @@ class AssetQuantizationResult:
         return "\n".join(lines)
 
 
-def _validate_options(options: Dict[str, Any]) -> None:
-    """quantize_weights' own checks (ValueError/TypeError), on an empty
-    program, before anything is read or written."""
-    from .coreai_utils import quantize_weights
-
-    quantize_weights(AIProgram.parse("module {}"), **options)
-
-
 def quantize_asset(src: _PathLike, dst: _PathLike, dtype, qscheme="symmetric",
                    granularity="per_channel", block_size: int = 32,
                    weight_num_threshold: int = 1024, scale_dtype=None, *,
@@ -321,23 +314,43 @@ def quantize_asset(src: _PathLike, dst: _PathLike, dtype, qscheme="symmetric",
     (``src`` is not a sound asset), CoreAIError (coreai rejected the program),
     CoreAIUnavailableError (no coreai). On any error ``dst`` is untouched.
     """
-    from .coreai_utils import quantize_weights
-    from .report import quantization_report
+    options = dict(dtype=dtype, qscheme=qscheme, granularity=granularity, block_size=block_size,
+                   weight_num_threshold=weight_num_threshold, scale_dtype=scale_dtype)
+    return _transform_asset(src, dst, "quantize", options, provenance, verify_hash)
+
+
+def palettize_asset(src: _PathLike, dst: _PathLike, lut_dtype=None, n_bits: int = 4,
+                    granularity="per_tensor", group_size: int = 32, cluster_dim: int = 1,
+                    enable_per_channel_scale: bool = False, weight_num_threshold: int = 1024,
+                    *, provenance: bool = True,
+                    verify_hash: bool = True) -> AssetQuantizationResult:
+    """``quantize_asset`` with ``coreai_utils.palettize_weights`` and its
+    options (the provenance entry records them the same way)."""
+    options = dict(lut_dtype=lut_dtype, n_bits=n_bits, granularity=granularity,
+                   group_size=group_size, cluster_dim=cluster_dim,
+                   enable_per_channel_scale=enable_per_channel_scale,
+                   weight_num_threshold=weight_num_threshold)
+    return _transform_asset(src, dst, "palettize", options, provenance, verify_hash)
+
+
+def _transform_asset(src, dst, transform: str, options: Dict[str, Any], provenance: bool,
+                     verify_hash: bool) -> AssetQuantizationResult:
+    from . import coreai_utils
+    from .report import compression_report
 
     start = time.perf_counter()
     src, dst = Path(src), Path(dst)
-    options = dict(dtype=dtype, qscheme=qscheme, granularity=granularity, block_size=block_size,
-                   weight_num_threshold=weight_num_threshold, scale_dtype=scale_dtype)
-    _validate_options(options)
+    # The transform's own checks (ValueError/TypeError), before anything is read.
+    getattr(coreai_utils, f"{transform}_weights_pipeline")(**options)
     _check_asset_name(src, "the source")
     _check_destination(dst, src)
     _apple()
 
-    # Apple's program is quantized as Apple's object (no text); the report
+    # Apple's program is transformed as Apple's object (no text); the report
     # reads both programs through bytecode.
     original = _apple_load(src, verify_hash)
-    quantized = quantize_weights(original, **options)
-    report = quantization_report(_ours(original, str(src)), _ours(quantized, str(dst)))
+    transformed = getattr(coreai_utils, f"{transform}_weights")(original, **options)
+    report = compression_report(_ours(original, str(src)), _ours(transformed, str(dst)))
     del original
 
     extra = {}
@@ -346,14 +359,16 @@ def quantize_asset(src: _PathLike, dst: _PathLike, dtype, qscheme="symmetric",
 
         record = {"tool": f"coreai-opt-native {__version__}",
                   "options": {k: getattr(v, "value", v) for k, v in options.items()}}
+        if transform != "quantize":
+            record["transform"] = f"{transform}_weights"
         extra[PROVENANCE_KEY] = json.dumps(record, sort_keys=True)
     metadata = _copy_metadata(src, extra)
     src_json = _read_metadata_json(src)
     src_entries = sorted(p.name for p in src.iterdir())
     bytes_before = (src / BYTECODE).stat().st_size
 
-    _stage_and_commit(quantized, dst, metadata)
-    del quantized
+    _stage_and_commit(transformed, dst, metadata)
+    del transformed
 
     dst_json = _read_metadata_json(dst)
     copied = [k for k in ("author", "license", "description") if src_json.get(k)]
@@ -369,14 +384,15 @@ def quantize_asset(src: _PathLike, dst: _PathLike, dtype, qscheme="symmetric",
 
 # -- command line ---------------------------------------------------------
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(transform: str) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="python -m coreai_opt.aimodel",
-        description="Quantize the weights of a Core AI .aimodel asset (needs Apple's coreai).")
-    p.add_argument("input", type=Path, help="the .aimodel asset to quantize")
+        prog="python -m coreai_opt.aimodel" if transform == "quantize" else "coreai-palettize",
+        description=f"{transform.capitalize()} the weights of a Core AI .aimodel asset "
+                    "(needs Apple's coreai).")
+    p.add_argument("input", type=Path, help=f"the .aimodel asset to {transform}")
     p.add_argument("-o", "--output", type=Path, required=True,
                    help="the .aimodel asset to write (atomically); may be the input")
-    add_quantize_options(p)
+    (add_quantize_options if transform == "quantize" else add_palettize_options)(p)
     p.add_argument("--no-provenance", action="store_true",
                    help=f"do not record the options in the custom metadata entry {PROVENANCE_KEY}")
     p.add_argument("--no-verify-hash", action="store_true",
@@ -385,20 +401,21 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: Optional[List[str]] = None) -> int:
-    args = _parser().parse_args(argv)
-    logging.basicConfig(format="coreai-quantize: warning: %(message)s", level=logging.WARNING)
+def main(argv: Optional[List[str]] = None, transform: str = "quantize") -> int:
+    """Runs the asset command of ``transform`` (quantize or palettize)."""
+    args = _parser(transform).parse_args(argv)
+    command = f"coreai-{transform}"
+    logging.basicConfig(format=f"{command}: warning: %(message)s", level=logging.WARNING)
+    kwargs = quantize_kwargs(args) if transform == "quantize" else palettize_kwargs(args)
     if not args.quiet:
-        print(f"quantizing {args.input} ({args.dtype}, {args.granularity}) -> {args.output} ...",
+        print(f"{transform[:-1]}ing {args.input} ({args.granularity}) -> {args.output} ...",
               file=sys.stderr, flush=True)
     try:
-        result = quantize_asset(
-            args.input, args.output, args.dtype, qscheme=args.qscheme,
-            granularity=args.granularity, block_size=args.block_size,
-            weight_num_threshold=args.weight_num_threshold, scale_dtype=args.scale_dtype,
-            provenance=not args.no_provenance, verify_hash=not args.no_verify_hash)
+        result = _transform_asset(args.input, args.output, transform, kwargs,
+                                  provenance=not args.no_provenance,
+                                  verify_hash=not args.no_verify_hash)
     except (ValueError, TypeError, CoreAIError, OSError, ImportError) as e:
-        print(f"coreai-quantize: error: {e}", file=sys.stderr)
+        print(f"{command}: error: {e}", file=sys.stderr)
         return 1
     if not args.no_report:
         print(result)

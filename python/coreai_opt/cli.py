@@ -1,7 +1,8 @@
-"""``coreai-quantize``: quantize a Core AI program from the command line and
-print what was done to each weight.
+"""``coreai-quantize`` and ``coreai-palettize``: compress the weights of a
+Core AI program from the command line and print what was done to each weight.
 
     coreai-quantize model.mlir -o model.int4.mlir --dtype int4 --granularity per_block
+    coreai-palettize model.mlir -o model.lut4.mlir --n-bits 4 --granularity per_grouped_channel
     coreai-quantize model.aimodel -o model.int4.aimodel --dtype int4 --granularity per_block
 
 The output is written atomically (temporary file renamed into place); on any
@@ -17,35 +18,43 @@ import time
 from pathlib import Path
 from typing import List, Optional
 
-from ._options import add_quantize_options
-from .coreai_utils import quantize_weights
+from . import coreai_utils
+from ._options import (add_palettize_options, add_quantize_options, palettize_kwargs,
+                       quantize_kwargs)
 from .errors import CoreAIError
 from .program import AIProgram
-from .report import quantization_report
+from .report import compression_report
+
+_TRANSFORMS = {
+    "quantize": (add_quantize_options, quantize_kwargs),
+    "palettize": (add_palettize_options, palettize_kwargs),
+}
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(transform: str) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="coreai-quantize",
-        description="Quantize the weights of a Core AI program (.mlir text or .mlirbc bytecode; "
-                    ".aimodel assets go through Apple's coreai).")
-    p.add_argument("input", type=Path, help="the program to quantize")
+        prog=f"coreai-{transform}",
+        description=f"{transform.capitalize()} the weights of a Core AI program (.mlir text or "
+                    ".mlirbc bytecode; .aimodel assets go through Apple's coreai).")
+    p.add_argument("input", type=Path, help=f"the program to {transform}")
     p.add_argument("-o", "--output", type=Path, required=True,
                    help="where to write the result (.mlirbc: bytecode); may be the input")
-    add_quantize_options(p)
+    _TRANSFORMS[transform][0](p)
     return p
 
 
-def main(argv: Optional[List[str]] = None) -> int:
-    """Runs ``coreai-quantize``; returns the exit code (0, or 1 on any error)."""
-    known, _ = _parser().parse_known_args(argv)
+def run(transform: str, argv: Optional[List[str]] = None) -> int:
+    """Runs ``coreai-<transform>``; returns the exit code (0, or 1 on any error)."""
+    command = f"coreai-{transform}"
+    known, _ = _parser(transform).parse_known_args(argv)
     if known.input.suffix == ".aimodel" or known.input.is_dir():
         # Apple's assets go through coreai (see docs/aimodel.md).
         from .aimodel import main as asset_main
 
-        return asset_main(sys.argv[1:] if argv is None else argv)
-    args = _parser().parse_args(argv)
-    logging.basicConfig(format="coreai-quantize: warning: %(message)s", level=logging.WARNING)
+        return asset_main(sys.argv[1:] if argv is None else argv, transform)
+    args = _parser(transform).parse_args(argv)
+    logging.basicConfig(format=f"{command}: warning: %(message)s", level=logging.WARNING)
+    kwargs = _TRANSFORMS[transform][1](args)
 
     def say(message: str) -> None:
         if not args.quiet:
@@ -55,21 +64,28 @@ def main(argv: Optional[List[str]] = None) -> int:
         start = time.perf_counter()
         say(f"reading {args.input} ...")
         program = AIProgram.load(args.input)
-        say(f"quantizing ({args.dtype}, {args.granularity}) ...")
-        quantized = quantize_weights(
-            program, args.dtype, qscheme=args.qscheme, granularity=args.granularity,
-            block_size=args.block_size, weight_num_threshold=args.weight_num_threshold,
-            scale_dtype=args.scale_dtype)
+        say(f"{transform[:-1]}ing ({', '.join(f'{k}={v}' for k, v in kwargs.items())}) ...")
+        result = getattr(coreai_utils, f"{transform}_weights")(program, **kwargs)
         say(f"writing {args.output} ...")
-        quantized.save(args.output)
+        result.save(args.output)
         elapsed = time.perf_counter() - start
     except (ValueError, TypeError, CoreAIError, OSError) as e:
-        print(f"coreai-quantize: error: {e}", file=sys.stderr)
+        print(f"{command}: error: {e}", file=sys.stderr)
         return 1
     if not args.no_report:
-        print(quantization_report(program, quantized))
+        print(compression_report(program, result))
     say(f"done in {elapsed:.2f} s")
     return 0
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """``coreai-quantize``."""
+    return run("quantize", argv)
+
+
+def palettize_main(argv: Optional[List[str]] = None) -> int:
+    """``coreai-palettize``."""
+    return run("palettize", argv)
 
 
 if __name__ == "__main__":

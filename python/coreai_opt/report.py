@@ -1,4 +1,6 @@
-"""What quantization did to each weight: one row per quantized constant."""
+"""What a weight transform did to each weight: one row per constant replaced
+(quantized into ``coreai.blockwise_shift_scale``, or palettized into
+``coreai.lut_to_dense``), with its SQNR measured on the decoded weight."""
 
 from __future__ import annotations
 
@@ -13,8 +15,10 @@ from .program import AIProgram
 
 @dataclasses.dataclass
 class WeightRow:
-    """One quantized weight. ``location`` is the key: the quantized ops keep
-    the location of the constant they replace."""
+    """One replaced weight. ``location`` is the key: the new ops keep the
+    location of the constant they replace. ``dtype`` is the stored data type
+    (the quantized type, or the LUT's for palettization); ``granularity`` is
+    that of the scales (quantization) or of the LUTs (palettization)."""
 
     location: str
     shape: tuple
@@ -26,6 +30,10 @@ class WeightRow:
     sqnr_db: float
     bytes_before: int
     bytes_after: int
+    method: str = "quantize"
+    index_dtype: Optional[str] = None   # palettization: ui1 ... ui8
+    lut_entries: Optional[int] = None   # palettization: entries per LUT
+    lut_vector: Optional[int] = None    # palettization: elements per entry (cluster_dim)
 
     def as_dict(self) -> dict:
         """The row as a plain dict."""
@@ -72,8 +80,33 @@ def _granularity(shape: tuple, grid: tuple):
     return "per_channel", None
 
 
+def lut_to_dense(indices: np.ndarray, lut: np.ndarray, axis: int) -> np.ndarray:
+    """``coreai.lut_to_dense``: LUT dims [G_0..G_{r-1}, P, V]; index position p
+    reads the LUT of group p[d] // (I[d] / G[d]); with V > 1 each index
+    expands to V consecutive elements along ``axis``."""
+    rank = indices.ndim
+    groups = lut.shape[:rank]
+    v = lut.shape[-1]
+    grid = np.indices(indices.shape, sparse=True)
+    select = tuple(grid[d] // (indices.shape[d] // groups[d]) for d in range(rank))
+    values = lut[select + (indices.astype(np.int64),)]
+    if v == 1:
+        return values[..., 0]
+    moved = np.moveaxis(values, axis, -2)
+    merged = moved.reshape(moved.shape[:-2] + (moved.shape[-2] * v,))
+    return np.moveaxis(merged, -1, axis)
+
+
+def _granularity_of_luts(shape: tuple, lut_shape: tuple):
+    groups = lut_shape[:len(shape)]
+    if all(g == 1 for g in groups):
+        return "per_tensor", None
+    sizes = [d // g for d, g in zip(shape, groups) if g != 1]
+    return ("per_channel", None) if sizes == [1] else ("per_grouped_channel", sizes[0])
+
+
 class QuantizationReport:
-    """Rows of quantized weights, plus the constants left as they were."""
+    """Rows of replaced weights, plus the constants left as they were."""
 
     def __init__(self, rows: List[WeightRow], unchanged: int):
         self.rows = rows
@@ -85,61 +118,117 @@ class QuantizationReport:
 
     @property
     def bytes_before(self) -> int:
-        """Bytes of the quantized weights before quantization."""
+        """Bytes of the replaced weights before."""
         return sum(r.bytes_before for r in self.rows)
 
     @property
     def bytes_after(self) -> int:
-        """Bytes of their data, scale and offset constants after."""
+        """Bytes of the constants that replace them."""
         return sum(r.bytes_after for r in self.rows)
 
     def __str__(self) -> str:
-        header = ("location", "shape", "dtype", "granularity", "block", "SQNR dB", "bytes before", "after")
+        # "block": the block size (quantization) or group size (palettization).
+        header = ("location", "shape", "dtype", "granularity", "block", "SQNR dB",
+                  "bytes before", "after")
         lines = [header]
         for r in self.rows:
-            lines.append((r.location, "x".join(map(str, r.shape)), f"{r.weight_dtype}->{r.dtype}",
+            if r.method == "palettize":
+                vector = f"{r.lut_vector}x" if r.lut_vector and r.lut_vector > 1 else ""
+                stored = (f"{r.weight_dtype}->{r.index_dtype} idx, LUT {r.lut_entries}x{vector}"
+                          f"{r.dtype}")
+            else:
+                stored = f"{r.weight_dtype}->{r.dtype}"
+            lines.append((r.location, "x".join(map(str, r.shape)), stored,
                           r.granularity, "" if r.block_size is None else str(r.block_size),
                           f"{r.sqnr_db:.2f}", str(r.bytes_before), str(r.bytes_after)))
         widths = [max(len(row[i]) for row in lines) for i in range(len(header))]
         text = "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in lines)
         ratio = self.bytes_before / self.bytes_after if self.bytes_after else float("nan")
-        return (f"{text}\n{len(self.rows)} weights quantized, {self.unchanged} constants unchanged; "
+        done = {r.method for r in self.rows} or {"quantize"}
+        verb = " and ".join(sorted(m + "d" for m in done))
+        return (f"{text}\n{len(self.rows)} weights {verb}, {self.unchanged} constants unchanged; "
                 f"{self.bytes_before} -> {self.bytes_after} bytes ({ratio:.2f}x)")
 
 
 def quantization_report(before: AIProgram, after: AIProgram) -> QuantizationReport:
-    """Matches each ``coreai.blockwise_shift_scale`` of ``after`` to the
-    constant of ``before`` with the same location and measures it."""
+    """Matches each replacement in ``after`` (a ``coreai.blockwise_shift_scale``
+    or ``coreai.lut_to_dense`` whose result is not consumed by another op of
+    the replacement) to the constant of ``before`` with the same location,
+    decodes it in float64 and measures it."""
+    from mlir import ir
+
     originals: Dict[str, object] = {c.location: c for c in before.constants()}
     constants = {c.operation.results[0]: c for c in after.constants()}
-    rows: List[WeightRow] = []
-    quantized_locations = set()
-
     found = []
 
     def visit(op):
-        if op.name == "coreai.blockwise_shift_scale":
+        if op.name in ("coreai.blockwise_shift_scale", "coreai.lut_to_dense"):
             found.append(op)
-        from mlir import ir
         return ir.WalkResult.ADVANCE
 
     after.module.operation.walk(visit)
+    rows: List[WeightRow] = []
+    replaced = set()
     for op in found:
         location = str(op.location)
         original = originals.get(location)
-        parts = [constants.get(v) for v in op.operands]
-        if original is None or any(p is None for p in parts):
-            continue
-        data, scale, offset1, offset2 = (p.numpy() for p in parts)
-        weight = original.numpy()
-        approx = dequantize(data, scale, offset1, offset2)
-        granularity, block = _granularity(weight.shape, scale.shape)
-        bytes_after = sum(p.stored_bytes for p in parts)
-        rows.append(WeightRow(
-            location=location, shape=tuple(weight.shape), weight_dtype=original.element_type,
-            dtype=parts[0].element_type, scale_dtype=parts[1].element_type,
-            granularity=granularity, block_size=block,
+        users = [use.owner.name for use in op.results[0].uses]
+        if original is None or location in replaced or \
+                "coreai.blockwise_shift_scale" in users:
+            continue   # not a replacement, or the lut_to_dense inside one
+        row = _measure(op, original, constants)
+        if row is not None:
+            rows.append(row)
+            replaced.add(location)
+    return QuantizationReport(rows, unchanged=len(originals) - len(replaced))
+
+
+def _measure(op, original, constants) -> Optional[WeightRow]:
+    """The row of the replacement ending in ``op`` (None if an operand is not
+    a constant)."""
+    weight = original.numpy()
+    palette = None
+    parts = [constants.get(v) for v in op.operands]
+    if op.name == "coreai.lut_to_dense":
+        palette, scale_parts = op, None
+    else:
+        producer = op.operands[0].owner
+        if getattr(producer, "name", None) == "coreai.lut_to_dense":
+            palette, scale_parts = producer.opview if hasattr(producer, "opview") else producer, parts[1:]
+        else:
+            scale_parts = None
+    if palette is not None:
+        lut_parts = [constants.get(v) for v in palette.operands]
+        if any(p is None for p in lut_parts) or (scale_parts and any(p is None for p in scale_parts)):
+            return None
+        indices, lut, axis = (p.numpy() for p in lut_parts)
+        approx = lut_to_dense(indices, lut.astype(np.float64), int(axis.reshape(())))
+        stored = list(lut_parts)
+        if op.name == "coreai.blockwise_shift_scale":
+            scale, offset1, offset2 = (p.numpy() for p in scale_parts)
+            approx = dequantize(approx, scale, offset1, offset2)
+            stored += scale_parts
+        granularity, group = _granularity_of_luts(weight.shape, lut.shape)
+        return WeightRow(
+            location=str(op.location), shape=tuple(weight.shape),
+            weight_dtype=original.element_type, dtype=lut_parts[1].element_type,
+            scale_dtype=scale_parts[0].element_type if scale_parts else "",
+            granularity=granularity, block_size=group,
             sqnr_db=sqnr_db(weight.astype(np.float64), approx),
-            bytes_before=original.stored_bytes, bytes_after=bytes_after))
-        quantized_locations.add(location)
-    return QuantizationReport(rows, unchanged=len(originals) - len(quantized_locations))
+            bytes_before=original.stored_bytes, bytes_after=sum(p.stored_bytes for p in stored),
+            method="palettize", index_dtype=lut_parts[0].element_type,
+            lut_entries=int(lut.shape[-2]), lut_vector=int(lut.shape[-1]))
+    if any(p is None for p in parts):
+        return None
+    data, scale, offset1, offset2 = (p.numpy() for p in parts)
+    approx = dequantize(data, scale, offset1, offset2)
+    granularity, block = _granularity(weight.shape, scale.shape)
+    return WeightRow(
+        location=str(op.location), shape=tuple(weight.shape), weight_dtype=original.element_type,
+        dtype=parts[0].element_type, scale_dtype=parts[1].element_type,
+        granularity=granularity, block_size=block,
+        sqnr_db=sqnr_db(weight.astype(np.float64), approx),
+        bytes_before=original.stored_bytes, bytes_after=sum(p.stored_bytes for p in parts))
+
+
+compression_report = quantization_report

@@ -155,6 +155,25 @@ def test_quantized_asset_runs_on_apple_runtime(config, float_asset, float_output
     assert sqnr >= floor, f"{config}: SQNR {sqnr:.1f} dB < floor {floor} dB"
 
 
+@pytest.mark.parametrize("kwargs,floor", [
+    (dict(n_bits=4, granularity="per_grouped_channel", group_size=8), 18.0),
+    (dict(n_bits=3, lut_dtype="uint8", enable_per_channel_scale=True), 12.0),
+])
+def test_palettized_asset_runs_on_apple_runtime(kwargs, floor, float_asset, float_outputs,
+                                                tmp_path):
+    from coreai_opt.aimodel import PROVENANCE_KEY, palettize_asset
+
+    dst = tmp_path / "p.aimodel"
+    result = palettize_asset(float_asset, dst, **kwargs)
+    assert len(result.report.rows) == 1 and result.report.rows[0].method == "palettize"
+    assert result.bytecode_bytes_after < result.bytecode_bytes_before / 3
+    record = json.loads(dict(metadata_json(dst)["creatorDefinedMetadata"])[PROVENANCE_KEY])
+    assert record["transform"] == "palettize_weights"
+    assert record["options"]["n_bits"] == kwargs["n_bits"]
+    sqnr = sqnr_db(float_outputs, run_asset(dst, tmp_path / "out.npz"))
+    assert sqnr >= floor, f"SQNR {sqnr:.1f} dB < floor {floor} dB"
+
+
 def test_nothing_to_quantize_gives_the_same_bytecode(float_asset, tmp_path):
     """The route itself (load, print, our parse/print, Apple's parse, save)
     changes no byte of main.mlirb; only creationDate is new in metadata.json."""
