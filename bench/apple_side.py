@@ -8,9 +8,12 @@ code, on objects built the same way:
         converts the model (Linear layers, seeded) with coreai-torch, f32 and
         f16, and writes DIR/model.{f32,f16}.mlir as Apple prints it.
     python apple_side.py object --dtype f32 --config int8 --size N --layers L --reps R
-        converts the same model in-process and times quantize_weights on the
+            [--write OUT.mlir]
+        converts the same model in-process and times quantize_weights (or
+        palettize_weights, for the lut* configurations) on the
         coreai.authoring.AIProgram (in_place=False, so every call sees the
-        same object); prints one JSON line {"seconds": [...]}.
+        same object); prints one JSON line {"seconds": [...]}; --write saves
+        the first result's text (for the SQNR comparison).
     python apple_side.py script IN OUT --config int8
         what a user of Apple's package runs on a text program: parse it with
         coreai, quantize_weights, write str(program).
@@ -28,20 +31,47 @@ CONFIGS = {
     "int4": "INT4 per-block 32",
     "fp4": "FP4 per-block 32",
     "fp8-e8m0": "FP8 E4M3 + E8M0 per-block 32",
+    "lut4": "palettize 4-bit per-tensor",
+    "lut4-g32": "palettize 4-bit per-grouped-channel 32",
+    "lut4-pc": "palettize 4-bit per-channel",
+    "lut4-int8": "palettize 4-bit per-tensor, INT8 LUT",
+    "lut4-cd2": "palettize 4-bit per-tensor, cluster_dim 2",
 }
+QUANTIZE_CONFIGS = [c for c in CONFIGS if not c.startswith("lut")]
+PALETTIZE_CONFIGS = [c for c in CONFIGS if c.startswith("lut")]
 
 
 def config_kwargs(name: str) -> dict:
+    """The keyword arguments of the configuration's transform (quantize_weights
+    for the quantize configurations, palettize_weights for lut*)."""
     from coreai_opt.coreai_utils import CompressionGranularity, DType
 
     block = CompressionGranularity.PER_BLOCK
+    # Apple's palettize_weights has no default for lut_dtype; one k-means
+    # worker is its fastest setting on 2 cores (its fork pool is slower and
+    # can hang after torch has run OpenMP).
+    lut = dict(lut_dtype=None, n_bits=4, num_kmeans_workers=1)
     return {
         "int8": dict(dtype=DType.INT8),
         "int4": dict(dtype=DType.INT4, granularity=block, block_size=32),
         "fp4": dict(dtype=DType.FP4_E2M1FN, granularity=block, block_size=32),
         "fp8-e8m0": dict(dtype=DType.FP8_E4M3FN, granularity=block, block_size=32,
                          scale_dtype=DType.FP8_E8M0FNU),
+        "lut4": lut,
+        "lut4-g32": dict(lut, granularity=CompressionGranularity.PER_GROUPED_CHANNEL,
+                         group_size=32),
+        "lut4-pc": dict(lut, granularity=CompressionGranularity.PER_CHANNEL),
+        "lut4-int8": dict(lut, lut_dtype=DType.INT8),
+        "lut4-cd2": dict(lut, cluster_dim=2),
     }[name]
+
+
+def transform(name: str):
+    """The coreai_utils function of a configuration."""
+    from coreai_opt import coreai_utils
+
+    return coreai_utils.palettize_weights if name.startswith("lut") \
+        else coreai_utils.quantize_weights
 
 
 def convert(dtype: str, size: int, layers: int):
@@ -86,6 +116,7 @@ def main() -> None:
     o.add_argument("--dtype", choices=["f32", "f16"], required=True)
     o.add_argument("--config", choices=sorted(CONFIGS), required=True)
     o.add_argument("--reps", type=int, default=3)
+    o.add_argument("--write", type=Path, default=None)
     s = sub.add_parser("script")
     s.add_argument("src", type=Path)
     s.add_argument("dst", type=Path)
@@ -104,23 +135,24 @@ def main() -> None:
             (args.dir / f"model.{dtype}.mlir").write_text(text)
         return
 
-    from coreai_opt.coreai_utils import quantize_weights
-
     kwargs = config_kwargs(args.config)
+    function = transform(args.config)
     if args.mode == "object":
         program = convert(args.dtype, args.size, args.layers)
         seconds = []
-        for _ in range(args.reps):
+        for rep in range(args.reps):
             start = time.perf_counter()
-            result = quantize_weights(program, **kwargs)
+            result = function(program, **kwargs)
             seconds.append(time.perf_counter() - start)
             assert type(result) is type(program)
+            if rep == 0 and args.write:
+                args.write.write_text(result._module._mlir_module.operation.get_asm())  # noqa: SLF001
             del result
         print(json.dumps({"seconds": seconds}))
         return
 
     program = apple_parse(args.src.read_text())
-    result = quantize_weights(program, **kwargs)
+    result = function(program, **kwargs)
     args.dst.write_text(str(result))
 
 

@@ -1,7 +1,9 @@
-"""Where users meet quantize_weights: this project side by side with Apple's
-reference (coreai-opt 0.4.0), in one run, on Apple's objects and on files.
+"""Where users meet quantize_weights and palettize_weights: this project side
+by side with Apple's reference (coreai-opt 0.4.0), in one run, on Apple's
+objects and on files.
 
     python bench/bench_apple_paths.py [--size 4096] [--layers 2] [--reps 3]
+                                      [--configs int8 lut4 ...]
 
 The model is `layers` x Linear(size, size) converted by coreai-torch, f32 and
 f16 (2 x 4096x4096 by default: 33.5M parameters). Two paths:
@@ -14,6 +16,11 @@ f16 (2 x 4096x4096 by default: 33.5M parameters). Two paths:
   in a script (parse with coreai, quantize, write ``str(program)``) against
   ``coreai-opt --pass-pipeline=...`` (the pipeline quantize_weights runs);
   median wall time and peak RSS.
+
+The palettize configurations (lut*) run on Apple's objects only, and the
+weight SQNR of both results against the float weights is printed for them
+(bench/weight_sqnr.py). Apple's per-channel and cluster_dim configurations take
+minutes per call, so Apple's side runs them once (first call only).
 
 Apple's reference has the import name of this project, so it lives in its own
 virtual environment, made on first use from bench/requirements-apple-reference.txt
@@ -37,7 +44,10 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 SIDE = HERE / "apple_side.py"
 sys.path.insert(0, str(HERE))
-from apple_side import CONFIGS, config_kwargs  # noqa: E402
+from apple_side import CONFIGS, PALETTIZE_CONFIGS, config_kwargs  # noqa: E402
+
+# Apple's side runs these once: a call takes minutes.
+SLOW_FOR_APPLE = {"lut4-pc", "lut4-cd2"}
 
 
 def pipeline(config: str) -> str:
@@ -45,6 +55,12 @@ def pipeline(config: str) -> str:
     from coreai_opt.coreai_utils import quantize_weights_pipeline
 
     return quantize_weights_pipeline(**config_kwargs(config))
+
+
+def weight_sqnr(original: Path, compressed: Path) -> list:
+    proc = subprocess.run([sys.executable, str(HERE / "weight_sqnr.py"), str(original),
+                           str(compressed)], capture_output=True, text=True, check=True)
+    return json.loads(proc.stdout.splitlines()[-1])["sqnr_db"]
 
 
 def apple_python(venv: Path) -> Path:
@@ -105,7 +121,7 @@ def main() -> None:
     print(f"{args.layers} x Linear({args.size}, {args.size}) converted by coreai-torch "
           f"({params / 1e6:.1f}M parameters); median of {args.reps} unless noted", flush=True)
 
-    rows = []
+    rows, sqnrs = [], []
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         subprocess.run([str(ours), str(SIDE), "build", str(tmp), "--size", str(args.size),
@@ -113,11 +129,25 @@ def main() -> None:
         for dtype in ("f32", "f16"):
             model = tmp / f"model.{dtype}.mlir"
             for config in args.configs:
-                side = ["--dtype", dtype, "--config", config, "--reps", args.reps + 1,
-                        "--size", args.size, "--layers", args.layers]
-                mine = run_side(ours, "object", *side)["seconds"]
-                theirs = run_side(apple, "object", *side)["seconds"] if apple else None
+                side = ["--dtype", dtype, "--config", config, "--size", args.size,
+                        "--layers", args.layers]
+                palettize = config in PALETTIZE_CONFIGS
+                mine_out, theirs_out = tmp / "ours.mlir", tmp / "apple.mlir"
+                write = lambda path: ["--write", path] if palettize else []  # noqa: E731
+                mine = run_side(ours, "object", *side, "--reps", args.reps + 1,
+                                *write(mine_out))["seconds"]
+                theirs = None
+                if apple:
+                    reps = 1 if config in SLOW_FOR_APPLE else args.reps + 1
+                    theirs = run_side(apple, "object", *side, "--reps", reps,
+                                      *write(theirs_out))["seconds"]
                 rows.append(("object", dtype, config, theirs, mine))
+                if palettize:
+                    sqnrs.append((dtype, config,
+                                  weight_sqnr(model, theirs_out) if apple else None,
+                                  weight_sqnr(model, mine_out)))
+                    print(".", end="", file=sys.stderr, flush=True)
+                    continue
 
                 out = tmp / "out.mlir"
                 argv = [coreai_opt, f"--pass-pipeline={pipeline(config)}", str(model),
@@ -136,13 +166,18 @@ def main() -> None:
     print("|---|---|---|---|---|---|")
     for path, dtype, config, theirs, mine in rows:
         if path == "object":
-            label = "`quantize_weights(apple_program)` (1st call; median of the next)"
+            verb = "palettize" if config in PALETTIZE_CONFIGS else "quantize"
+            label = f"`{verb}_weights(apple_program)` (1st call; median of the next)"
             mine_s = f"{mine[0]:.3f}; {statistics.median(mine[1:]):.3f}"
-            theirs_s = (f"{theirs[0]:.3f}; {statistics.median(theirs[1:]):.3f}"
-                        if theirs else "-")
-            ratio = (f"{theirs[0] / mine[0]:.1f}x; "
-                     f"{statistics.median(theirs[1:]) / statistics.median(mine[1:]):.1f}x"
-                     if theirs else "-")
+            theirs_s = ratio = "-"
+            if theirs and len(theirs) > 1:
+                theirs_s = f"{theirs[0]:.3f}; {statistics.median(theirs[1:]):.3f}"
+                ratio = (f"{theirs[0] / mine[0]:.1f}x; "
+                         f"{statistics.median(theirs[1:]) / statistics.median(mine[1:]):.1f}x")
+            elif theirs:   # Apple's side ran once: its first call against our steady state
+                theirs_s = f"{theirs[0]:.3f} (one call)"
+                ratio = (f"{theirs[0] / mine[0]:.1f}x; "
+                         f"{theirs[0] / statistics.median(mine[1:]):.1f}x (vs its one call)")
         else:
             label = "text in -> text out, whole process (peak RSS)"
             mine_t = statistics.median(t for t, _ in mine)
@@ -153,6 +188,15 @@ def main() -> None:
                 theirs_s = f"{theirs_t:.2f} ({max(m for _, m in theirs):.0f} MB)"
                 ratio = f"{theirs_t / mine_t:.1f}x"
         print(f"| {label} | {dtype} | {CONFIGS[config]} | {theirs_s} | {mine_s} | {ratio} |")
+    if sqnrs:
+        print("\nWeight SQNR against the float weights (dB, per layer), the first call's result:")
+        print("\n| dtype | configuration | Apple's reference | ours | ours - Apple's (worst layer) |")
+        print("|---|---|---|---|---|")
+        for dtype, config, theirs, mine in sqnrs:
+            fmt = lambda v: " / ".join(f"{x:.2f}" for x in v)  # noqa: E731
+            delta = (f"{min(m - t for m, t in zip(mine, theirs)):+.2f}" if theirs else "-")
+            print(f"| {dtype} | {CONFIGS[config]} | {fmt(theirs) if theirs else '-'} | "
+                  f"{fmt(mine)} | {delta} |")
 
 
 if __name__ == "__main__":

@@ -188,6 +188,7 @@ static int benchPalettize(int argc, char **argv) {
       {"per-tensor 4-bit INT8 LUT", SrcType::F16, 1, 1, 4, QType::SI8, false},
       {"per-tensor 4-bit pcs", SrcType::F16, 1, 1, 4, std::nullopt, true},
       {"per-tensor 2-bit cd 2", SrcType::F16, 1, 2, 2, std::nullopt, false},
+      {"per-tensor 4-bit cd 2", SrcType::F16, 1, 2, 4, std::nullopt, false},
       {"per-tensor 4-bit", SrcType::F32, 1, 1, 4, std::nullopt, false},
       {"per-channel 4-bit", SrcType::F32, 0, 1, 4, std::nullopt, false},
   };

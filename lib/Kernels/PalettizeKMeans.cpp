@@ -20,8 +20,9 @@
 // programme runs.
 //
 // Vector LUTs: k-means++ (greedy, 2 + ln k trials per centre) from a fixed
-// PRNG, several starts, Lloyd iterations until no assignment changes or 300
-// (vectors skipped only when bounds prove they cannot change), empty
+// PRNG, several starts, Lloyd iterations until no assignment changes (on 2^17
+// vectors and more: until at most one in 1000 does) or 300 (vectors
+// skipped only when bounds prove they cannot change), empty
 // clusters re-seeded with the farthest vector, the lowest-SSE start kept.
 // Work on large inputs is cut into fixed chunks whose partial sums are
 // combined in chunk order, so results never depend on the thread count.
@@ -462,6 +463,11 @@ struct Prng {
 
 constexpr int64_t kChunk = 8192;     // vectors per unit of parallel work
 constexpr int64_t kSeedMax = 1 << 17; // larger: start on a subsample
+// Lloyd on kSeedMax vectors or more stops once at most one assignment in
+// kTolerance changes: the last iterations on millions of vectors move a few
+// hundred of them and the SSE by less than 1e-6 of itself (measured: the same
+// SQNR to 0.001 dB at half the time).
+constexpr int64_t kTolerance = 1000;
 
 /// Squared distance (f64) from a vector of f32 values to a centroid.
 inline double dist2(const float *x, const double *c, int cd) {
@@ -766,8 +772,10 @@ struct KMeansRun {
             ++nChanged;
           }
       }
-      if (nChanged == 0)
-        break; // no assignment changed: the centroids are the means
+      // Converged: no assignment changed (the centroids are the means), or,
+      // on kSeedMax vectors and more, at most one in kTolerance did.
+      if (nChanged == 0 || (n >= kSeedMax && nChanged * kTolerance <= n))
+        break;
       // Update: the means; an empty cluster gets the vector farthest from
       // its centroid (then the next farthest, ...), and a sweep follows.
       std::memcpy(old.data(), cent, sizeof(double) * k * cd);

@@ -28,7 +28,8 @@
 //      changes or 300 iterations, the lowest-SSE start kept), k =
 //      min(#vectors, 2^n); entries past k are 0. Beyond 2^17 vectors, each
 //      start is seeded and refined by Lloyd on 2^17 of them evenly spread
-//      before Lloyd on all.
+//      before Lloyd on all; on 2^17 vectors and more, Lloyd stops once at
+//      most one assignment in 1000 changes.
 //   4. The stored LUT (§6): each entry rounded to T; or, with a LUT type
 //      (INT8 / UINT8 / FP8_E4M3FN / FP8_E5M2), each group's 2^n*cd entries
 //      quantized as one symmetric block with quantize()'s rules (f32
