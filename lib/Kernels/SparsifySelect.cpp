@@ -1,0 +1,585 @@
+//===- SparsifySelect.cpp - Which elements are pruned ---------------------===//
+//
+// The selections of Sparsify.h, each in linear time and without sorting
+// the weight:
+//   Unstructured: a histogram of the top 15 bits of |w| per chunk finds the
+//     bucket of the k-th smallest |w|; for f32 the low 16 bits of the
+//     elements in that bucket are gathered and nth_element finds the exact
+//     key. The chunks' histograms give each chunk's counts above and at the
+//     threshold, hence where its values go.
+//   Block: the block scores (f64 sums of squares) and nonzero counts in one
+//     pass; a histogram of 16 bits of the score bits (those below the bits
+//     all scores share) then nth_element over the bucket finds the
+//     threshold; a pass in block order marks the kept blocks.
+//   NM: the choice within a group is made while writing; here one pass
+//     counts zeros per group, which gives each chunk's number of values
+//     (zeros are the first pruned, and a kept zero stores nothing).
+// Every pass is cut into chunks fixed by the layout, and counts are exact
+// integers, so nothing depends on the ParallelFor.
+//
+//===----------------------------------------------------------------------===//
+#include "SparsifyInternal.h"
+#include "KernelsInternal.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+namespace coreai {
+namespace kernels {
+
+using namespace detail;
+
+namespace {
+
+/// Key of element i of a weight of U (uint16_t: f16/bf16, uint32_t: f32).
+template <class U> inline uint32_t keyAt(const uint8_t *src, int64_t i) {
+  U u;
+  std::memcpy(&u, src + sizeof(U) * i, sizeof(U));
+  return (uint32_t)u & (sizeof(U) == 4 ? 0x7fffffffu : 0x7fffu);
+}
+
+/// Value of element i as f64 (exact).
+template <SrcType ST> inline double valueAt(const uint8_t *src, int64_t i) {
+  if constexpr (ST == SrcType::F32) {
+    float f;
+    std::memcpy(&f, src + 4 * i, 4);
+    return f;
+  } else {
+    uint16_t h;
+    std::memcpy(&h, src + 2 * i, 2);
+    return ST == SrcType::F16 ? (double)halfToFloat(h)
+                              : (double)bf16ToFloat(h);
+  }
+}
+
+int64_t firstNonFiniteIn(const SparsityPlanState &s, int64_t b, int64_t e) {
+  const bool wide = s.st == SrcType::F32;
+  const uint32_t bad = nonFiniteKey(s.st);
+  for (int64_t i = b; i < e; ++i)
+    if (magnitudeKey(s.src, wide, i) >= bad)
+      return i;
+  return -1;
+}
+
+/// The first NaN/Inf of the chunks flagged in `bad` (in chunk order).
+QuantResult nonFiniteResult(const SparsityPlanState &s,
+                            const std::vector<uint8_t> &bad) {
+  for (size_t c = 0; c < bad.size(); ++c)
+    if (bad[c])
+      return {Status::NonFinite,
+              firstNonFiniteIn(s, s.chunks[c].begin, s.chunks[c].end)};
+  return {Status::Ok, -1};
+}
+
+int64_t floorCount(int64_t units, double s) {
+  return (int64_t)std::floor((double)units * s);
+}
+
+/// Offsets of the chunks' values from their counts.
+void finishChunks(SparsityPlanState &s) {
+  int64_t off = 0;
+  for (SparseChunk &c : s.chunks) {
+    c.valueOffset = off;
+    off += c.numNonZero;
+  }
+  s.numNonZero = off;
+}
+
+//===----------------------------------------------------------------------===//
+// Unstructured
+//===----------------------------------------------------------------------===//
+
+constexpr int64_t kBins = int64_t(1) << 15;
+
+template <class U>
+QuantResult selectUnstructured(SparsityPlanState &s, const ParallelFor &pf) {
+  const uint8_t *src = (const uint8_t *)s.src;
+  const int64_t N = s.N;
+  const int shift = sizeof(U) == 4 ? 16 : 0;
+  const int64_t nc = (N + kFlatChunk - 1) / kFlatChunk;
+  s.chunks.assign((size_t)nc, SparseChunk());
+  for (int64_t c = 0; c < nc; ++c) {
+    s.chunks[c].begin = c * kFlatChunk;
+    s.chunks[c].end = std::min(N, (c + 1) * kFlatChunk);
+  }
+
+  // Per chunk: a histogram of the top 15 bits of the key. NaN/Inf land in
+  // the buckets from badDigit on.
+  const uint32_t badDigit = nonFiniteKey(s.st) >> shift;
+  std::vector<uint32_t> hist((size_t)(nc * kBins), 0u);
+  std::vector<uint8_t> bad((size_t)nc, 0);
+  runParallel(pf, (size_t)nc, [&](size_t b, size_t e) {
+    for (size_t c = b; c < e; ++c) {
+      uint32_t *h = hist.data() + c * kBins;
+      const int64_t x1 = s.chunks[c].end;
+      for (int64_t x = s.chunks[c].begin; x < x1; ++x)
+        ++h[keyAt<U>(src, x) >> shift];
+      for (int64_t d = badDigit; d < kBins; ++d)
+        bad[c] |= h[d] != 0;
+    }
+  });
+  if (QuantResult r = nonFiniteResult(s, bad); r.status != Status::Ok)
+    return r;
+
+  const int64_t k = floorCount(N, s.params.targetSparsity);
+  if (k >= N) {
+    s.pruneAll = true;
+    finishChunks(s); // every count is 0
+    return {Status::Ok, -1};
+  }
+
+  // The bucket holding the k-th smallest key (0-based): `below` keys are in
+  // lower buckets.
+  std::vector<uint64_t> total((size_t)kBins, 0);
+  constexpr int64_t kSlices = 64;
+  runParallel(pf, kSlices, [&](size_t b, size_t e) {
+    for (int64_t d = b * (kBins / kSlices); d < (int64_t)e * (kBins / kSlices);
+         ++d)
+      for (int64_t c = 0; c < nc; ++c)
+        total[d] += hist[c * kBins + d];
+  });
+  int64_t d = 0, below = 0;
+  while (below + (int64_t)total[d] <= k)
+    below += (int64_t)total[d++];
+
+  std::vector<int64_t> gt((size_t)nc, 0), eq((size_t)nc, 0);
+  auto countAbove = [&](int64_t c) {
+    const uint32_t *h = hist.data() + c * kBins;
+    int64_t n = 0;
+    for (int64_t x = d + 1; x < badDigit; ++x)
+      n += h[x];
+    return n;
+  };
+  if (shift == 0) {
+    s.T = (uint32_t)d;
+    s.r = k - below;
+    runParallel(pf, (size_t)nc, [&](size_t b, size_t e) {
+      for (size_t c = b; c < e; ++c) {
+        gt[c] = countAbove(c);
+        eq[c] = hist[c * kBins + d];
+      }
+    });
+  } else {
+    // f32: the low 16 bits of the keys in bucket d, in flat order.
+    std::vector<int64_t> off((size_t)nc + 1, 0);
+    for (int64_t c = 0; c < nc; ++c)
+      off[c + 1] = off[c] + hist[c * kBins + d];
+    std::vector<uint16_t> cand((size_t)off[nc]);
+    runParallel(pf, (size_t)nc, [&](size_t b, size_t e) {
+      for (size_t c = b; c < e; ++c) {
+        int64_t pos = off[c];
+        const int64_t x1 = s.chunks[c].end;
+        for (int64_t x = s.chunks[c].begin; x < x1; ++x) {
+          const uint32_t key = keyAt<U>(src, x);
+          if ((int64_t)(key >> 16) == d)
+            cand[pos++] = (uint16_t)key;
+        }
+      }
+    });
+    const int64_t k1 = k - below;
+    std::vector<uint16_t> tmp(cand);
+    std::nth_element(tmp.begin(), tmp.begin() + k1, tmp.end());
+    const uint16_t t2 = tmp[k1];
+    int64_t less = 0;
+    for (int64_t i = 0; i < k1; ++i)
+      less += tmp[i] < t2;
+    s.T = (uint32_t)d << 16 | t2;
+    s.r = k1 - less;
+    runParallel(pf, (size_t)nc, [&](size_t b, size_t e) {
+      for (size_t c = b; c < e; ++c) {
+        int64_t g = countAbove(c), q = 0;
+        for (int64_t i = off[c]; i < off[c + 1]; ++i) {
+          g += cand[i] > t2;
+          q += cand[i] == t2;
+        }
+        gt[c] = g;
+        eq[c] = q;
+      }
+    });
+  }
+
+  // Elements at the threshold: the first r (flat order) are pruned. Kept
+  // ones at T == 0 are zeros and store nothing.
+  int64_t eqBefore = 0;
+  for (int64_t c = 0; c < nc; ++c) {
+    SparseChunk &ch = s.chunks[c];
+    ch.eqBefore = eqBefore;
+    ch.eqCount = eq[c];
+    const int64_t prunedEq =
+        std::min(eq[c], std::max<int64_t>(0, s.r - eqBefore));
+    ch.numNonZero = gt[c] + (s.T == 0 ? 0 : eq[c] - prunedEq);
+    eqBefore += eq[c];
+  }
+  finishChunks(s);
+  return {Status::Ok, -1};
+}
+
+//===----------------------------------------------------------------------===//
+// Block
+//===----------------------------------------------------------------------===//
+
+inline uint64_t keyOf(double d) {
+  uint64_t u;
+  std::memcpy(&u, &d, 8);
+  return u; // d >= +0: the bits order as the values
+}
+
+struct Cut {
+  uint64_t T; ///< prune keys < T ...
+  int64_t r;  ///< ... and the first r keys == T
+};
+
+/// The cut of the k smallest of n keys (0 <= k < n) in [lo, hi].
+Cut selectKeys(const double *keys, int64_t n, int64_t k, uint64_t lo,
+               uint64_t hi, const ParallelFor &pf) {
+  if (lo == hi)
+    return {lo, k};
+  // Every key shares the bits above `top`: bucket on the 16 below.
+  const int top = 64 - __builtin_clzll(lo ^ hi);
+  const int shift = std::max(0, top - 16);
+  const int64_t bins = int64_t(1) << 16;
+  constexpr int64_t kKeyChunk = int64_t(1) << 20;
+  const int64_t nc = (n + kKeyChunk - 1) / kKeyChunk;
+  auto digit = [&](int64_t i) {
+    return (int64_t)((keyOf(keys[i]) >> shift) & 0xffffu);
+  };
+  std::vector<uint32_t> hist((size_t)(nc * bins), 0u);
+  runParallel(pf, (size_t)nc, [&](size_t b, size_t e) {
+    for (size_t c = b; c < e; ++c) {
+      uint32_t *h = hist.data() + c * bins;
+      for (int64_t i = c * kKeyChunk; i < std::min<int64_t>(n, (c + 1) * kKeyChunk); ++i)
+        ++h[digit(i)];
+    }
+  });
+  int64_t d = 0, below = 0;
+  for (;; ++d) {
+    int64_t t = 0;
+    for (int64_t c = 0; c < nc; ++c)
+      t += hist[c * bins + d];
+    if (below + t > k)
+      break;
+    below += t;
+  }
+  std::vector<int64_t> off((size_t)nc + 1, 0);
+  for (int64_t c = 0; c < nc; ++c)
+    off[c + 1] = off[c] + hist[c * bins + d];
+  std::vector<uint64_t> cand((size_t)off[nc]);
+  runParallel(pf, (size_t)nc, [&](size_t b, size_t e) {
+    for (size_t c = b; c < e; ++c) {
+      int64_t pos = off[c];
+      for (int64_t i = c * kKeyChunk; i < std::min<int64_t>(n, (c + 1) * kKeyChunk); ++i)
+        if (digit(i) == d)
+          cand[pos++] = keyOf(keys[i]);
+    }
+  });
+  const int64_t k1 = k - below;
+  std::nth_element(cand.begin(), cand.begin() + k1, cand.end());
+  const uint64_t T = cand[k1];
+  int64_t less = 0;
+  for (int64_t i = 0; i < k1; ++i)
+    less += cand[i] < T;
+  return {T, k1 - less};
+}
+
+/// Scores and nonzero counts of the blocks of rows [u0, u1); returns
+/// whether a NaN/Inf was seen, and the min/max score bits.
+template <SrcType ST>
+bool scoreRows(const SparsityPlanState &s, int64_t u0, int64_t u1,
+               double *score, uint32_t *nz, uint64_t &lo, uint64_t &hi) {
+  using U = std::conditional_t<ST == SrcType::F32, uint32_t, uint16_t>;
+  const uint8_t *src = (const uint8_t *)s.src;
+  const uint32_t badKey = nonFiniteKey(ST);
+  const int64_t In = s.In, C = s.C, bs = s.width, Cb = s.rowsPerFibre;
+  uint32_t worst = 0;
+  for (int64_t u = u0; u < u1; ++u) {
+    const int64_t o = u / Cb, c0 = (u % Cb) * bs;
+    const int64_t c1 = std::min(C, c0 + bs);
+    double *sc = score + u * In;
+    uint32_t *z = nz + u * In;
+    for (int64_t i = 0; i < In; ++i) {
+      sc[i] = 0.0;
+      z[i] = 0;
+    }
+    for (int64_t c = c0; c < c1; ++c) {
+      const int64_t row = (o * C + c) * In;
+      for (int64_t i = 0; i < In; ++i) {
+        const double v = valueAt<ST>(src, row + i);
+        const uint32_t key = keyAt<U>(src, row + i);
+        sc[i] += v * v;
+        z[i] += key != 0;
+        worst = std::max(worst, key);
+      }
+    }
+    for (int64_t i = 0; i < In; ++i) {
+      lo = std::min(lo, keyOf(sc[i]));
+      hi = std::max(hi, keyOf(sc[i]));
+    }
+  }
+  return worst >= badKey;
+}
+
+QuantResult selectBlock(SparsityPlanState &s, const ParallelFor &pf) {
+  makeRowChunks(s);
+  const int64_t nc = (int64_t)s.chunks.size();
+  const int64_t B = s.O * s.rowsPerFibre * s.In;
+  std::vector<double> score((size_t)B);
+  std::vector<uint32_t> nz((size_t)B);
+  std::vector<uint8_t> bad((size_t)nc, 0);
+  std::vector<uint64_t> lo((size_t)nc, ~uint64_t(0)), hi((size_t)nc, 0);
+  runParallel(pf, (size_t)nc, [&](size_t b, size_t e) {
+    for (size_t c = b; c < e; ++c) {
+      const SparseChunk &ch = s.chunks[c];
+      bool isBad = false;
+      switch (s.st) {
+      case SrcType::F32:
+        isBad = scoreRows<SrcType::F32>(s, ch.rowBegin, ch.rowEnd, score.data(),
+                                        nz.data(), lo[c], hi[c]);
+        break;
+      case SrcType::F16:
+        isBad = scoreRows<SrcType::F16>(s, ch.rowBegin, ch.rowEnd, score.data(),
+                                        nz.data(), lo[c], hi[c]);
+        break;
+      case SrcType::BF16:
+        isBad = scoreRows<SrcType::BF16>(s, ch.rowBegin, ch.rowEnd,
+                                         score.data(), nz.data(), lo[c], hi[c]);
+        break;
+      }
+      bad[c] = isBad;
+    }
+  });
+  if (QuantResult r = nonFiniteResult(s, bad); r.status != Status::Ok)
+    return r;
+
+  const int64_t kB = floorCount(B, s.params.targetSparsity);
+  Cut cut{0, 0}; // kB == 0: keep every block
+  if (kB >= B) {
+    cut = {~uint64_t(0), 0}; // prune every block (keys are below ~0)
+  } else if (kB > 0) {
+    cut = selectKeys(score.data(), B, kB,
+                     *std::min_element(lo.begin(), lo.end()),
+                     *std::max_element(hi.begin(), hi.end()), pf);
+  }
+
+  // Blocks at the threshold in block order: the first r are pruned.
+  std::vector<int64_t> eqBefore((size_t)nc, 0);
+  runParallel(pf, (size_t)nc, [&](size_t b, size_t e) {
+    for (size_t c = b; c < e; ++c) {
+      int64_t q = 0;
+      for (int64_t i = s.chunks[c].rowBegin * s.In;
+           i < s.chunks[c].rowEnd * s.In; ++i)
+        q += keyOf(score[i]) == cut.T;
+      eqBefore[c] = q;
+    }
+  });
+  int64_t acc = 0;
+  for (int64_t c = 0; c < nc; ++c) {
+    const int64_t q = eqBefore[c];
+    eqBefore[c] = acc;
+    acc += q;
+  }
+  s.keepBlock.assign((size_t)B, 0);
+  runParallel(pf, (size_t)nc, [&](size_t b, size_t e) {
+    for (size_t c = b; c < e; ++c) {
+      int64_t seen = eqBefore[c], count = 0;
+      for (int64_t i = s.chunks[c].rowBegin * s.In;
+           i < s.chunks[c].rowEnd * s.In; ++i) {
+        const uint64_t key = keyOf(score[i]);
+        const bool keep = key > cut.T || (key == cut.T && seen++ >= cut.r);
+        s.keepBlock[i] = keep;
+        count += keep ? nz[i] : 0;
+      }
+      s.chunks[c].numNonZero = count;
+    }
+  });
+  finishChunks(s);
+  return {Status::Ok, -1};
+}
+
+//===----------------------------------------------------------------------===//
+// NM
+//===----------------------------------------------------------------------===//
+
+template <class U>
+QuantResult selectNM(SparsityPlanState &s, const ParallelFor &pf) {
+  makeRowChunks(s);
+  const uint8_t *src = (const uint8_t *)s.src;
+  const int64_t nc = (int64_t)s.chunks.size();
+  const int64_t In = s.In, C = s.C, m = s.width, Cg = s.rowsPerFibre;
+  const uint32_t badKey = nonFiniteKey(s.st);
+  std::vector<uint8_t> bad((size_t)nc, 0);
+  runParallel(pf, (size_t)nc, [&](size_t b, size_t e) {
+    std::vector<int64_t> zc;
+    for (size_t c = b; c < e; ++c) {
+      SparseChunk &ch = s.chunks[c];
+      // Zeros and the largest key of the chunk, in one sweep.
+      int64_t zeros = 0;
+      uint32_t worst = 0;
+      for (int64_t x = ch.begin; x < ch.end; ++x) {
+        const uint32_t key = keyAt<U>(src, x);
+        zeros += key == 0;
+        worst = std::max(worst, key);
+      }
+      bad[c] = worst >= badKey;
+      int64_t count = 0;
+      for (int64_t u = ch.rowBegin; u < ch.rowEnd; ++u) {
+        const int64_t o = u / Cg, c0 = (u % Cg) * m;
+        const int64_t mEff = std::min(C, c0 + m) - c0;
+        const int64_t nP = mEff == m ? s.nFull : s.nTail;
+        if (zeros == 0) {
+          count += (mEff - nP) * In;
+          continue;
+        }
+        // A group with z zeros prunes them first: max(0, nP - z) nonzero
+        // elements go.
+        zc.assign((size_t)In, 0);
+        for (int64_t j = 0; j < mEff; ++j) {
+          const int64_t row = (o * C + c0 + j) * In;
+          for (int64_t i = 0; i < In; ++i)
+            zc[i] += keyAt<U>(src, row + i) == 0;
+        }
+        for (int64_t i = 0; i < In; ++i)
+          count += (mEff - zc[i]) - std::max<int64_t>(0, nP - zc[i]);
+      }
+      ch.numNonZero = count;
+    }
+  });
+  if (QuantResult r = nonFiniteResult(s, bad); r.status != Status::Ok)
+    return r;
+  finishChunks(s);
+  return {Status::Ok, -1};
+}
+
+/// Keep flags of one row (mEff x In keys): an element is pruned when fewer
+/// than nP elements of its group come before it in (key, index) order.
+void keepRow(const uint32_t *k, int64_t mEff, int64_t In, int64_t nP,
+             uint8_t *keep, std::vector<uint64_t> &tmp) {
+  if (nP <= 0 || nP >= mEff) {
+    std::memset(keep, nP <= 0 ? 1 : 0, (size_t)(mEff * In));
+    return;
+  }
+  if (mEff <= 32) {
+    for (int64_t j = 0; j < mEff; ++j) {
+      const uint32_t *kj = k + j * In;
+      uint8_t *out = keep + j * In;
+      for (int64_t i = 0; i < In; ++i) {
+        int64_t rank = 0;
+        for (int64_t q = 0; q < j; ++q)
+          rank += k[q * In + i] <= kj[i];
+        for (int64_t q = j + 1; q < mEff; ++q)
+          rank += k[q * In + i] < kj[i];
+        out[i] = rank >= nP;
+      }
+    }
+    return;
+  }
+  // Long groups: the nP smallest (key, index) pairs by selection.
+  tmp.resize((size_t)mEff);
+  for (int64_t i = 0; i < In; ++i) {
+    for (int64_t j = 0; j < mEff; ++j)
+      tmp[j] = (uint64_t)k[j * In + i] << 32 | (uint64_t)j;
+    std::nth_element(tmp.begin(), tmp.begin() + nP, tmp.end());
+    for (int64_t j = 0; j < mEff; ++j)
+      keep[j * In + i] = 1;
+    for (int64_t q = 0; q < nP; ++q)
+      keep[(int64_t)(uint32_t)tmp[q] * In + i] = 0;
+  }
+}
+
+/// Keep flags of `groups` consecutive full groups of M elements (In == 1).
+template <int M>
+void keepGroups(const uint32_t *k, int64_t groups, int64_t nP, uint8_t *keep) {
+  for (int64_t g = 0; g < groups; ++g) {
+    const uint32_t *kg = k + g * M;
+    for (int j = 0; j < M; ++j) {
+      int rank = 0;
+      for (int q = 0; q < M; ++q)
+        rank += q < j ? kg[q] <= kg[j] : q > j ? kg[q] < kg[j] : 0;
+      keep[g * M + j] = rank >= nP;
+    }
+  }
+}
+
+} // namespace
+
+void makeRowChunks(SparsityPlanState &s) {
+  const int64_t rows = s.O * s.rowsPerFibre;
+  const int64_t C = s.C, In = s.In, w = s.width, Cr = s.rowsPerFibre;
+  auto rowStart = [&](int64_t u) {
+    return u == rows ? s.N : ((u / Cr) * C + (u % Cr) * w) * In;
+  };
+  s.chunks.clear();
+  int64_t u = 0;
+  while (u < rows) {
+    SparseChunk ch;
+    ch.rowBegin = u;
+    ch.begin = rowStart(u);
+    // Whole rows up to about kRowChunk elements (at least one).
+    const int64_t perRow = w * In;
+    int64_t v = u + std::max<int64_t>(1, kRowChunk / perRow);
+    v = std::min(v, rows);
+    ch.rowEnd = v;
+    ch.end = rowStart(v);
+    s.chunks.push_back(ch);
+    u = v;
+  }
+}
+
+void nmKeepRows(const SparsityPlanState &s, int64_t u0, int64_t u1,
+                std::vector<uint32_t> &keys, uint8_t *keep) {
+  const int64_t In = s.In, C = s.C, m = s.width, Cg = s.rowsPerFibre;
+  auto rowStart = [&](int64_t u) { return ((u / Cg) * C + (u % Cg) * m) * In; };
+  const int64_t x0 = rowStart(u0);
+  const int64_t x1 = u1 == s.O * Cg ? s.N : rowStart(u1);
+  keys.resize((size_t)(x1 - x0));
+  const bool wide = s.st == SrcType::F32;
+  for (int64_t x = x0; x < x1; ++x)
+    keys[x - x0] = magnitudeKey(s.src, wide, x);
+  const bool hasTail = C % m != 0;
+  std::vector<uint64_t> tmp;
+  int64_t u = u0;
+  while (u < u1) {
+    const int64_t xs = rowStart(u) - x0;
+    if (In == 1 && (m == 2 || m == 4 || m == 8) && s.nFull > 0 &&
+        s.nFull < m) {
+      // A run of full groups of the same fibre.
+      const int64_t fullEnd = (u / Cg + 1) * Cg - (hasTail ? 1 : 0);
+      const int64_t runEnd = std::min(u1, fullEnd);
+      if (runEnd > u) {
+        const int64_t g = runEnd - u;
+        if (m == 2)
+          keepGroups<2>(keys.data() + xs, g, s.nFull, keep + xs);
+        else if (m == 4)
+          keepGroups<4>(keys.data() + xs, g, s.nFull, keep + xs);
+        else
+          keepGroups<8>(keys.data() + xs, g, s.nFull, keep + xs);
+        u = runEnd;
+        continue;
+      }
+    }
+    const int64_t c0 = (u % Cg) * m;
+    const int64_t mEff = std::min(C, c0 + m) - c0;
+    keepRow(keys.data() + xs, mEff, In, mEff == m ? s.nFull : s.nTail,
+            keep + xs, tmp);
+    ++u;
+  }
+}
+
+QuantResult selectSparsity(SparsityPlanState &s, const ParallelFor &pf) {
+  const bool wide = s.st == SrcType::F32;
+  switch (s.params.mode) {
+  case SparsityMode::Unstructured:
+    return wide ? selectUnstructured<uint32_t>(s, pf)
+                : selectUnstructured<uint16_t>(s, pf);
+  case SparsityMode::Block:
+    return selectBlock(s, pf);
+  case SparsityMode::NM:
+    return wide ? selectNM<uint32_t>(s, pf) : selectNM<uint16_t>(s, pf);
+  }
+  return {Status::InvalidArgument, -1};
+}
+
+} // namespace kernels
+} // namespace coreai
