@@ -213,18 +213,21 @@ template <class U> struct Emitter {
 
   /// Elements [pos, pos + n) with their keep flags.
   void put(const uint8_t *keep, int64_t n) {
+    constexpr U magMask = (U)(sizeof(U) == 4 ? 0x7fffffffu : 0x7fffu);
     while (n > 0) {
       const int64_t len = std::min(n, kTile);
-      const U *w = (const U *)(const void *)(src + sizeof(U) * pos);
-      const U magMask = (U)(sizeof(U) == 4 ? 0x7fffffffu : 0x7fffu);
+      const U *__restrict w = (const U *)(const void *)(src + sizeof(U) * pos);
+      const uint8_t *__restrict k = keep;
+      uint8_t *__restrict b = bits;
+      // The mask bits, then the flagged values (branch-free: every value
+      // is staged, the position advances by its bit).
+      for (int64_t j = 0; j < len; ++j)
+        b[j] = k[j] & (uint8_t)((w[j] & magMask) != 0);
+      U *__restrict st = staged;
       int64_t kept = 0;
       for (int64_t j = 0; j < len; ++j) {
-        U v;
-        std::memcpy(&v, w + j, sizeof(U));
-        const uint8_t b = keep[j] & (uint8_t)((v & magMask) != 0);
-        bits[j] = b;
-        staged[kept] = v;
-        kept += b;
+        st[kept] = w[j];
+        kept += b[j];
       }
       if (kept)
         std::memcpy(values + sizeof(U) * valuePos, staged, sizeof(U) * kept);
@@ -249,8 +252,9 @@ void writeChunk(const SparsityPlanState &s, const SparseChunk &c, uint8_t *mask,
   switch (s.params.mode) {
   case SparsityMode::Unstructured: {
     keep.resize((size_t)kTile);
-    const bool wide = sizeof(U) == 4;
-    const uint32_t T = s.T;
+    const U *src = (const U *)s.src;
+    constexpr U magMask = (U)(sizeof(U) == 4 ? 0x7fffffffu : 0x7fffu);
+    const U T = (U)s.T;
     int64_t seen = c.eqBefore; // elements at T so far
     // Elements at T are all kept, all pruned, or (in the chunk holding
     // the r-th of them) decided one by one.
@@ -258,18 +262,20 @@ void writeChunk(const SparsityPlanState &s, const SparseChunk &c, uint8_t *mask,
     const bool allPruned = c.eqBefore + c.eqCount <= s.r;
     for (int64_t x = c.begin; x < c.end; x += kTile) {
       const int64_t len = std::min(kTile, c.end - x);
+      const U *__restrict w = src + x;
+      uint8_t *__restrict k = keep.data();
       if (s.pruneAll) {
-        std::memset(keep.data(), 0, (size_t)len);
+        std::memset(k, 0, (size_t)len);
       } else if (allKept) {
         for (int64_t j = 0; j < len; ++j)
-          keep[j] = magnitudeKey(s.src, wide, x + j) >= T;
+          k[j] = (U)(w[j] & magMask) >= T;
       } else if (allPruned) {
         for (int64_t j = 0; j < len; ++j)
-          keep[j] = magnitudeKey(s.src, wide, x + j) > T;
+          k[j] = (U)(w[j] & magMask) > T;
       } else {
         for (int64_t j = 0; j < len; ++j) {
-          const uint32_t key = magnitudeKey(s.src, wide, x + j);
-          keep[j] = key > T || (key == T && seen++ >= s.r);
+          const U key = (U)(w[j] & magMask);
+          k[j] = key > T || (key == T && seen++ >= s.r);
         }
       }
       em.put(keep.data(), len);

@@ -7,8 +7,8 @@
 //     elements in that bucket are gathered and nth_element finds the exact
 //     key. The chunks' histograms give each chunk's counts above and at the
 //     threshold, hence where its values go.
-//   Block: the block scores (f64 sums of squares) and nonzero counts in one
-//     pass; a histogram of 16 bits of the score bits (those below the bits
+//   Block: the block scores (f64 sums of squares) in one pass (with the
+//     nonzero counts per block of the chunks that hold zeros); a histogram of 16 bits of the score bits (those below the bits
 //     all scores share) then nth_element over the bucket finds the
 //     threshold; a pass in block order marks the kept blocks.
 //   NM: the choice within a group is made while writing; here one pass
@@ -25,6 +25,8 @@
 #include <atomic>
 #include <cmath>
 #include <cstring>
+#include <memory>
+#include <type_traits>
 #include <vector>
 
 namespace coreai {
@@ -41,17 +43,18 @@ template <class U> inline uint32_t keyAt(const uint8_t *src, int64_t i) {
   return (uint32_t)u & (sizeof(U) == 4 ? 0x7fffffffu : 0x7fffu);
 }
 
-/// Value of element i as f64 (exact).
-template <SrcType ST> inline double valueAt(const uint8_t *src, int64_t i) {
+/// |w| of a finite key as f32 (exact), without branches; f16 through
+/// integers so that no f32 subnormal is involved.
+template <SrcType ST> inline float magnitudeOf(uint32_t key) {
   if constexpr (ST == SrcType::F32) {
-    float f;
-    std::memcpy(&f, src + 4 * i, 4);
-    return f;
+    return u2f(key);
+  } else if constexpr (ST == SrcType::BF16) {
+    return u2f(key << 16);
   } else {
-    uint16_t h;
-    std::memcpy(&h, src + 2 * i, 2);
-    return ST == SrcType::F16 ? (double)halfToFloat(h)
-                              : (double)bf16ToFloat(h);
+    const uint32_t e = key >> 10, m = key & 0x3ffu;
+    const uint32_t mant = m | (e != 0 ? 0x400u : 0u);
+    const uint32_t ex = e != 0 ? e : 1u; // value = mant * 2^(ex - 25)
+    return (float)(int32_t)mant * u2f((ex - 25u + 127u) << 23);
   }
 }
 
@@ -284,70 +287,109 @@ Cut selectKeys(const double *keys, int64_t n, int64_t k, uint64_t lo,
   return {T, k1 - less};
 }
 
-/// Scores and nonzero counts of the blocks of rows [u0, u1); returns
-/// whether a NaN/Inf was seen, and the min/max score bits.
+constexpr int64_t kScorePiece = 512;
+
+/// Block rows [u0, u1) of one chunk: the scores of their blocks, the min
+/// and max score bits, whether a NaN/Inf was seen, and the number of zero
+/// elements.
 template <SrcType ST>
 bool scoreRows(const SparsityPlanState &s, int64_t u0, int64_t u1,
-               double *score, uint32_t *nz, uint64_t &lo, uint64_t &hi) {
+               double *score, uint64_t &lo, uint64_t &hi, int64_t &zeros) {
   using U = std::conditional_t<ST == SrcType::F32, uint32_t, uint16_t>;
   const uint8_t *src = (const uint8_t *)s.src;
-  const uint32_t badKey = nonFiniteKey(ST);
   const int64_t In = s.In, C = s.C, bs = s.width, Cb = s.rowsPerFibre;
   uint32_t worst = 0;
+  int64_t nzero = 0;
   for (int64_t u = u0; u < u1; ++u) {
     const int64_t o = u / Cb, c0 = (u % Cb) * bs;
     const int64_t c1 = std::min(C, c0 + bs);
-    double *sc = score + u * In;
-    uint32_t *z = nz + u * In;
-    for (int64_t i = 0; i < In; ++i) {
+    double *__restrict sc = score + u * In;
+    for (int64_t i = 0; i < In; ++i)
       sc[i] = 0.0;
-      z[i] = 0;
-    }
     for (int64_t c = c0; c < c1; ++c) {
-      const int64_t row = (o * C + c) * In;
-      for (int64_t i = 0; i < In; ++i) {
-        const double v = valueAt<ST>(src, row + i);
-        const uint32_t key = keyAt<U>(src, row + i);
-        sc[i] += v * v;
-        z[i] += key != 0;
-        worst = std::max(worst, key);
+      const uint8_t *row = src + sizeof(U) * (o * C + c) * In;
+      // Pieces of the row through a buffer of f32 magnitudes (exact), so
+      // that each loop is a simple one the compiler vectorizes.
+      for (int64_t i0 = 0; i0 < In; i0 += kScorePiece) {
+        const int64_t n = std::min(kScorePiece, In - i0);
+        float v[kScorePiece];
+        uint32_t w = 0;
+        for (int64_t i = 0; i < n; ++i) {
+          const uint32_t key = keyAt<U>(row, i0 + i);
+          v[i] = magnitudeOf<ST>(key);
+          w = std::max(w, key);
+        }
+        worst = std::max(worst, w);
+        int32_t z = 0;
+        for (int64_t i = 0; i < n; ++i) {
+          const double d = v[i];
+          sc[i0 + i] += d * d;
+          z += v[i] == 0.f;
+        }
+        nzero += z;
       }
     }
+    uint64_t l = lo, h = hi;
     for (int64_t i = 0; i < In; ++i) {
-      lo = std::min(lo, keyOf(sc[i]));
-      hi = std::max(hi, keyOf(sc[i]));
+      l = std::min(l, keyOf(sc[i]));
+      h = std::max(h, keyOf(sc[i]));
     }
+    lo = l;
+    hi = h;
   }
-  return worst >= badKey;
+  zeros = nzero;
+  return worst >= nonFiniteKey(ST);
+}
+
+/// Nonzero elements per block of rows [u0, u1) (indexed from u0 * In).
+void countNonZero(const SparsityPlanState &s, int64_t u0, int64_t u1,
+                  std::vector<uint32_t> &nz) {
+  const int64_t In = s.In, C = s.C, bs = s.width, Cb = s.rowsPerFibre;
+  const bool wide = s.st == SrcType::F32;
+  nz.assign((size_t)((u1 - u0) * In), 0);
+  for (int64_t u = u0; u < u1; ++u) {
+    const int64_t o = u / Cb, c0 = (u % Cb) * bs;
+    for (int64_t c = c0; c < std::min(C, c0 + bs); ++c)
+      for (int64_t i = 0; i < In; ++i)
+        nz[(u - u0) * In + i] +=
+            magnitudeKey(s.src, wide, (o * C + c) * In + i) != 0;
+  }
 }
 
 QuantResult selectBlock(SparsityPlanState &s, const ParallelFor &pf) {
   makeRowChunks(s);
   const int64_t nc = (int64_t)s.chunks.size();
-  const int64_t B = s.O * s.rowsPerFibre * s.In;
-  std::vector<double> score((size_t)B);
-  std::vector<uint32_t> nz((size_t)B);
+  const int64_t In = s.In, Cb = s.rowsPerFibre, bs = s.width;
+  const int64_t B = s.O * Cb * In;
+  // Not zeroed here: each chunk's pass writes its part first.
+  std::unique_ptr<double[]> score(new double[(size_t)B]);
+  // Per chunk holding zeros: its blocks' nonzero counts (else every block
+  // counts its rows).
+  std::vector<std::vector<uint32_t>> nz((size_t)nc);
   std::vector<uint8_t> bad((size_t)nc, 0);
   std::vector<uint64_t> lo((size_t)nc, ~uint64_t(0)), hi((size_t)nc, 0);
   runParallel(pf, (size_t)nc, [&](size_t b, size_t e) {
     for (size_t c = b; c < e; ++c) {
       const SparseChunk &ch = s.chunks[c];
       bool isBad = false;
+      int64_t zeros = 0;
       switch (s.st) {
       case SrcType::F32:
-        isBad = scoreRows<SrcType::F32>(s, ch.rowBegin, ch.rowEnd, score.data(),
-                                        nz.data(), lo[c], hi[c]);
+        isBad = scoreRows<SrcType::F32>(s, ch.rowBegin, ch.rowEnd, score.get(),
+                                        lo[c], hi[c], zeros);
         break;
       case SrcType::F16:
-        isBad = scoreRows<SrcType::F16>(s, ch.rowBegin, ch.rowEnd, score.data(),
-                                        nz.data(), lo[c], hi[c]);
+        isBad = scoreRows<SrcType::F16>(s, ch.rowBegin, ch.rowEnd, score.get(),
+                                        lo[c], hi[c], zeros);
         break;
       case SrcType::BF16:
         isBad = scoreRows<SrcType::BF16>(s, ch.rowBegin, ch.rowEnd,
-                                         score.data(), nz.data(), lo[c], hi[c]);
+                                         score.get(), lo[c], hi[c], zeros);
         break;
       }
       bad[c] = isBad;
+      if (zeros && !isBad)
+        countNonZero(s, ch.rowBegin, ch.rowEnd, nz[c]);
     }
   });
   if (QuantResult r = nonFiniteResult(s, bad); r.status != Status::Ok)
@@ -358,38 +400,61 @@ QuantResult selectBlock(SparsityPlanState &s, const ParallelFor &pf) {
   if (kB >= B) {
     cut = {~uint64_t(0), 0}; // prune every block (keys are below ~0)
   } else if (kB > 0) {
-    cut = selectKeys(score.data(), B, kB,
+    cut = selectKeys(score.get(), B, kB,
                      *std::min_element(lo.begin(), lo.end()),
                      *std::max_element(hi.begin(), hi.end()), pf);
   }
 
   // Blocks at the threshold in block order: the first r are pruned.
-  std::vector<int64_t> eqBefore((size_t)nc, 0);
+  std::vector<int64_t> eqCount((size_t)nc, 0), eqBefore((size_t)nc, 0);
   runParallel(pf, (size_t)nc, [&](size_t b, size_t e) {
     for (size_t c = b; c < e; ++c) {
       int64_t q = 0;
-      for (int64_t i = s.chunks[c].rowBegin * s.In;
-           i < s.chunks[c].rowEnd * s.In; ++i)
+      for (int64_t i = s.chunks[c].rowBegin * In; i < s.chunks[c].rowEnd * In;
+           ++i)
         q += keyOf(score[i]) == cut.T;
-      eqBefore[c] = q;
+      eqCount[c] = q;
     }
   });
-  int64_t acc = 0;
-  for (int64_t c = 0; c < nc; ++c) {
-    const int64_t q = eqBefore[c];
-    eqBefore[c] = acc;
-    acc += q;
-  }
+  for (int64_t c = 1; c < nc; ++c)
+    eqBefore[c] = eqBefore[c - 1] + eqCount[c - 1];
   s.keepBlock.assign((size_t)B, 0);
+  const int64_t tail = s.C % bs;
   runParallel(pf, (size_t)nc, [&](size_t b, size_t e) {
     for (size_t c = b; c < e; ++c) {
+      const SparseChunk &ch = s.chunks[c];
+      uint8_t *__restrict keep = s.keepBlock.data();
+      const double *__restrict sc = score.get();
+      // Every block at T of this chunk is kept, or every one pruned, or
+      // (one chunk) they are decided in order.
+      const bool uniform =
+          eqBefore[c] >= cut.r || eqBefore[c] + eqCount[c] <= cut.r;
+      const uint64_t T = cut.T + (eqBefore[c] >= cut.r ? 0 : 1);
       int64_t seen = eqBefore[c], count = 0;
-      for (int64_t i = s.chunks[c].rowBegin * s.In;
-           i < s.chunks[c].rowEnd * s.In; ++i) {
-        const uint64_t key = keyOf(score[i]);
-        const bool keep = key > cut.T || (key == cut.T && seen++ >= cut.r);
-        s.keepBlock[i] = keep;
-        count += keep ? nz[i] : 0;
+      for (int64_t u = ch.rowBegin; u < ch.rowEnd; ++u) {
+        const int64_t i0 = u * In;
+        int64_t kept = 0;
+        if (uniform) {
+          for (int64_t i = i0; i < i0 + In; ++i) {
+            const uint8_t k = keyOf(sc[i]) >= T;
+            keep[i] = k;
+            kept += k;
+          }
+        } else {
+          for (int64_t i = i0; i < i0 + In; ++i) {
+            const uint64_t key = keyOf(sc[i]);
+            keep[i] = key > cut.T || (key == cut.T && seen++ >= cut.r);
+            kept += keep[i];
+          }
+        }
+        if (nz[c].empty()) {
+          const bool isTail = tail && u % Cb == Cb - 1;
+          count += kept * (isTail ? tail : bs);
+        } else {
+          const uint32_t *z = nz[c].data() + (u - ch.rowBegin) * In;
+          for (int64_t i = 0; i < In; ++i)
+            count += keep[i0 + i] ? z[i] : 0;
+        }
       }
       s.chunks[c].numNonZero = count;
     }
@@ -401,6 +466,28 @@ QuantResult selectBlock(SparsityPlanState &s, const ParallelFor &pf) {
 //===----------------------------------------------------------------------===//
 // NM
 //===----------------------------------------------------------------------===//
+
+/// The number of zero keys among w[0, n) and the largest key.
+template <class U>
+int64_t scanKeys(const U *__restrict w, int64_t n, uint32_t &worst) {
+  // Keys fit the signed type (SSE2 has signed 16-bit max only).
+  using S = std::make_signed_t<U>;
+  constexpr U magMask = (U)(sizeof(U) == 4 ? 0x7fffffffu : 0x7fffu);
+  int64_t zeros = 0;
+  S hi = 0;
+  for (int64_t i0 = 0; i0 < n; i0 += 4096) {
+    const int64_t len = std::min<int64_t>(4096, n - i0);
+    S z = 0; // at most 4096 per piece
+    for (int64_t i = 0; i < len; ++i) {
+      const S key = (S)(w[i0 + i] & magMask);
+      z += key == 0;
+      hi = std::max(hi, key);
+    }
+    zeros += z;
+  }
+  worst = (uint32_t)hi;
+  return zeros;
+}
 
 template <class U>
 QuantResult selectNM(SparsityPlanState &s, const ParallelFor &pf) {
@@ -415,33 +502,45 @@ QuantResult selectNM(SparsityPlanState &s, const ParallelFor &pf) {
     for (size_t c = b; c < e; ++c) {
       SparseChunk &ch = s.chunks[c];
       // Zeros and the largest key of the chunk, in one sweep.
-      int64_t zeros = 0;
       uint32_t worst = 0;
-      for (int64_t x = ch.begin; x < ch.end; ++x) {
-        const uint32_t key = keyAt<U>(src, x);
-        zeros += key == 0;
-        worst = std::max(worst, key);
-      }
+      const int64_t zeros = scanKeys((const U *)(const void *)src + ch.begin,
+                                     ch.end - ch.begin, worst);
       bad[c] = worst >= badKey;
       int64_t count = 0;
-      for (int64_t u = ch.rowBegin; u < ch.rowEnd; ++u) {
-        const int64_t o = u / Cg, c0 = (u % Cg) * m;
-        const int64_t mEff = std::min(C, c0 + m) - c0;
+      if (zeros == 0) {
+        // Tail rows are those with u % Cg == Cg - 1 (when C % m != 0).
+        const int64_t rows = ch.rowEnd - ch.rowBegin;
+        const int64_t tails =
+            C % m ? ch.rowEnd / Cg - ch.rowBegin / Cg : 0;
+        const int64_t r = C % m;
+        count = ((rows - tails) * (m - s.nFull) + tails * (r - s.nTail)) * In;
+        ch.numNonZero = count;
+        continue;
+      }
+      // Rows are consecutive in memory: walk them with a running position.
+      constexpr U magMask = (U)(sizeof(U) == 4 ? 0x7fffffffu : 0x7fffu);
+      const U *w = (const U *)(const void *)src + ch.begin;
+      for (int64_t u = ch.rowBegin, j = u % Cg; u < ch.rowEnd; ++u) {
+        const int64_t c0 = j * m, mEff = std::min(C, c0 + m) - c0;
         const int64_t nP = mEff == m ? s.nFull : s.nTail;
-        if (zeros == 0) {
-          count += (mEff - nP) * In;
-          continue;
-        }
         // A group with z zeros prunes them first: max(0, nP - z) nonzero
         // elements go.
-        zc.assign((size_t)In, 0);
-        for (int64_t j = 0; j < mEff; ++j) {
-          const int64_t row = (o * C + c0 + j) * In;
+        if (In == 1) {
+          int64_t z = 0;
+          for (int64_t q = 0; q < mEff; ++q)
+            z += (w[q] & magMask) == 0;
+          count += (mEff - z) - std::max<int64_t>(0, nP - z);
+        } else {
+          zc.assign((size_t)In, 0);
+          for (int64_t q = 0; q < mEff; ++q)
+            for (int64_t i = 0; i < In; ++i)
+              zc[i] += (w[q * In + i] & magMask) == 0;
           for (int64_t i = 0; i < In; ++i)
-            zc[i] += keyAt<U>(src, row + i) == 0;
+            count += (mEff - zc[i]) - std::max<int64_t>(0, nP - zc[i]);
         }
-        for (int64_t i = 0; i < In; ++i)
-          count += (mEff - zc[i]) - std::max<int64_t>(0, nP - zc[i]);
+        w += mEff * In;
+        if (++j == Cg)
+          j = 0;
       }
       ch.numNonZero = count;
     }
@@ -534,9 +633,16 @@ void nmKeepRows(const SparsityPlanState &s, int64_t u0, int64_t u1,
   const int64_t x0 = rowStart(u0);
   const int64_t x1 = u1 == s.O * Cg ? s.N : rowStart(u1);
   keys.resize((size_t)(x1 - x0));
-  const bool wide = s.st == SrcType::F32;
-  for (int64_t x = x0; x < x1; ++x)
-    keys[x - x0] = magnitudeKey(s.src, wide, x);
+  uint32_t *__restrict kd = keys.data();
+  if (s.st == SrcType::F32) {
+    const uint32_t *__restrict w = (const uint32_t *)s.src + x0;
+    for (int64_t x = 0; x < x1 - x0; ++x)
+      kd[x] = w[x] & 0x7fffffffu;
+  } else {
+    const uint16_t *__restrict w = (const uint16_t *)s.src + x0;
+    for (int64_t x = 0; x < x1 - x0; ++x)
+      kd[x] = w[x] & 0x7fffu;
+  }
   const bool hasTail = C % m != 0;
   std::vector<uint64_t> tmp;
   int64_t u = u0;
