@@ -4,7 +4,8 @@
 // writeSparsity() (Sparsify.cpp) reads it. The weight is viewed as
 // [O, C, In] around the axis of the mode (Unstructured: [1, N, 1]). Work is
 // cut into chunks of consecutive elements fixed by the layout alone:
-//   Unstructured: kFlatChunk elements each;
+//   Unstructured: kFlatChunk elements each (more when there would be more
+//     than kMaxFlatChunks);
 //   Block / NM: runs of whole "rows" of blocks / groups: row u = (o, j)
 //     holds the indices [j*w, min((j+1)*w, C)) along the axis (w = bs or m)
 //     of every i < In, the contiguous elements [(o*C + j*w)*In,
@@ -28,6 +29,7 @@ namespace coreai {
 namespace kernels {
 
 constexpr int64_t kFlatChunk = int64_t(1) << 18;
+constexpr int64_t kMaxFlatChunks = 256;
 constexpr int64_t kRowChunk = int64_t(1) << 16;
 
 struct SparseChunk {

@@ -102,11 +102,15 @@ QuantResult selectUnstructured(SparsityPlanState &s, const ParallelFor &pf) {
   const uint8_t *src = (const uint8_t *)s.src;
   const int64_t N = s.N;
   const int shift = sizeof(U) == 4 ? 16 : 0;
-  const int64_t nc = (N + kFlatChunk - 1) / kFlatChunk;
+  // kFlatChunk elements per chunk, more for big weights so that the
+  // histograms stay within kMaxFlatChunks * 128 KB (a multiple of 8).
+  const int64_t chunk = std::max(
+      kFlatChunk, ((N + kMaxFlatChunks - 1) / kMaxFlatChunks + 7) / 8 * 8);
+  const int64_t nc = (N + chunk - 1) / chunk;
   s.chunks.assign((size_t)nc, SparseChunk());
   for (int64_t c = 0; c < nc; ++c) {
-    s.chunks[c].begin = c * kFlatChunk;
-    s.chunks[c].end = std::min(N, (c + 1) * kFlatChunk);
+    s.chunks[c].begin = c * chunk;
+    s.chunks[c].end = std::min(N, (c + 1) * chunk);
   }
 
   // Per chunk: a histogram of the top 15 bits of the key. NaN/Inf land in
