@@ -77,6 +77,17 @@ struct SparsityPlanAccess {
 /// params already set, valid) and its chunks with their counts.
 QuantResult selectSparsity(SparsityPlanState &s, const ParallelFor &pf);
 
+/// NM (SparsifyNM.cpp): counts each chunk's values.
+QuantResult selectNM(SparsityPlanState &s, const ParallelFor &pf);
+
+/// NonFinite with the first NaN/Inf of the chunks flagged in `bad` (in
+/// chunk order); Ok when none is.
+QuantResult nonFiniteResult(const SparsityPlanState &s,
+                            const std::vector<uint8_t> &bad);
+
+/// Sets the chunks' value offsets and numNonZero from their counts.
+void finishChunks(SparsityPlanState &s);
+
 /// Cuts [0, O * rowsPerFibre) rows into chunks of whole rows.
 void makeRowChunks(SparsityPlanState &s);
 
