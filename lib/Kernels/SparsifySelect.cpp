@@ -21,7 +21,6 @@
 #include "KernelsInternal.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <memory>
