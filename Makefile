@@ -42,10 +42,12 @@ lit: install
 
 kernels-test: $(VENV)/.deps
 	cmake -S test/Kernels -B build/kernels -G Ninja -DCMAKE_MAKE_PROGRAM=$(CURDIR)/$(VENV)/bin/ninja >/dev/null
-	$(VENV)/bin/ninja -C build/kernels coreai-kernels-test coreai-palettize-test
+	$(VENV)/bin/ninja -C build/kernels coreai-kernels-test coreai-palettize-test coreai-sparsify-test
 	build/kernels/coreai-kernels-test
 	build/kernels/coreai-palettize-test
+	build/kernels/coreai-sparsify-test
 	COREAI_PALETTIZE_TEST=build/kernels/coreai-palettize-test $(PY) -m pytest -q test/Kernels/test_palettize_numpy.py
+	COREAI_SPARSIFY_TEST=build/kernels/coreai-sparsify-test $(PY) -m pytest -q test/Kernels/test_sparsify_numpy.py
 
 # The interop packages are installed with the others: their absence is an error here.
 pytest: install
@@ -79,7 +81,8 @@ sanitize: $(VENV)/.deps
 	$(VENV)/bin/ninja -C $(SAN_BUILD) coreai-opt
 	cmake -S test/Kernels -B $(SAN_BUILD)/kernels -G Ninja -DCMAKE_MAKE_PROGRAM=$(CURDIR)/$(VENV)/bin/ninja \
 	  -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" >/dev/null
-	$(VENV)/bin/ninja -C $(SAN_BUILD)/kernels coreai-kernels-test coreai-palettize-test
+	$(VENV)/bin/ninja -C $(SAN_BUILD)/kernels coreai-kernels-test coreai-palettize-test coreai-sparsify-test
 	ASAN_OPTIONS=detect_leaks=0:allow_user_poisoning=0 UBSAN_OPTIONS=print_stacktrace=1 $(SAN_BUILD)/kernels/coreai-kernels-test
 	ASAN_OPTIONS=detect_leaks=0:allow_user_poisoning=0 UBSAN_OPTIONS=print_stacktrace=1 $(SAN_BUILD)/kernels/coreai-palettize-test --quick
+	ASAN_OPTIONS=detect_leaks=0:allow_user_poisoning=0 UBSAN_OPTIONS=print_stacktrace=1 $(SAN_BUILD)/kernels/coreai-sparsify-test --quick
 	ASAN_OPTIONS=detect_leaks=0:allow_user_poisoning=0 UBSAN_OPTIONS=print_stacktrace=1 $(VENV)/bin/lit -sv $(SAN_BUILD)/test

@@ -1,0 +1,123 @@
+//===- SparsifyInternal.h - The state between selection and writing ------===//
+//
+// planSparsity() (SparsifySelect.cpp) fills a SparsityPlanState;
+// writeSparsity() (Sparsify.cpp) reads it. The weight is viewed as
+// [O, C, In] around the axis of the mode (Unstructured: [1, N, 1]). Work is
+// cut into chunks of consecutive elements fixed by the layout alone:
+//   Unstructured: kFlatChunk elements each (more when there would be more
+//     than kMaxFlatChunks);
+//   Block / NM: runs of whole "rows" of blocks / groups: row u = (o, j)
+//     holds the indices [j*w, min((j+1)*w, C)) along the axis (w = bs or m)
+//     of every i < In, the contiguous elements [(o*C + j*w)*In,
+//     (o*C + min((j+1)*w, C))*In); a chunk holds whole rows, about
+//     kRowChunk elements.
+// Each chunk knows how many values come before it, so chunks write their
+// values independently; mask bytes shared by two chunks are merged after.
+//
+//===----------------------------------------------------------------------===//
+#ifndef COREAI_KERNELS_SPARSIFYINTERNAL_H
+#define COREAI_KERNELS_SPARSIFYINTERNAL_H
+
+#include "coreai/Kernels/Sparsify.h"
+
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+namespace coreai {
+namespace kernels {
+
+constexpr int64_t kFlatChunk = int64_t(1) << 18;
+constexpr int64_t kMaxFlatChunks = 256;
+constexpr int64_t kRowChunk = int64_t(1) << 16;
+
+struct SparseChunk {
+  int64_t begin = 0, end = 0; ///< elements [begin, end)
+  int64_t rowBegin = 0, rowEnd = 0; ///< Block / NM: rows [rowBegin, rowEnd)
+  int64_t valueOffset = 0; ///< values written by the chunks before
+  int64_t numNonZero = 0;  ///< values this chunk writes
+  /// Unstructured: elements with |w| == T in the chunks before, and in
+  /// this one.
+  int64_t eqBefore = 0, eqCount = 0;
+};
+
+struct SparsityPlanState {
+  const void *src = nullptr;
+  SrcType st = SrcType::F32;
+  SparsityLayout layout;
+  SparsityParams params;
+  int64_t N = 0, numNonZero = 0;
+  /// The view around the mode's axis, the row width w (bs or m) and the
+  /// rows per fibre ceil(C / w).
+  int64_t O = 1, C = 1, In = 1, width = 1, rowsPerFibre = 1;
+  std::vector<SparseChunk> chunks;
+
+  /// Unstructured: with key = |w| bits, prune every key < T and the first
+  /// r elements (flat order) with key == T; pruneAll when k == N.
+  bool pruneAll = false;
+  uint32_t T = 0;
+  int64_t r = 0;
+
+  /// Block: 1 for a kept block, indexed by row * In + i.
+  std::vector<uint8_t> keepBlock;
+
+  /// NM: elements pruned in a full group and in the tail group.
+  int64_t nFull = 0, nTail = 0;
+};
+
+struct SparsityPlanAccess {
+  static SparsityPlanState *get(const SparsityPlan &p) { return p.state.get(); }
+  static void set(SparsityPlan &p, std::unique_ptr<SparsityPlanState> s) {
+    p.state = std::move(s);
+  }
+};
+
+/// The selection (SparsifySelect.cpp): fills `s` (src, st, layout and
+/// params already set, valid) and its chunks with their counts.
+QuantResult selectSparsity(SparsityPlanState &s, const ParallelFor &pf);
+
+/// NM (SparsifyNM.cpp): counts each chunk's values.
+QuantResult selectNM(SparsityPlanState &s, const ParallelFor &pf);
+
+/// NonFinite with the first NaN/Inf of the chunks flagged in `bad` (in
+/// chunk order); Ok when none is.
+QuantResult nonFiniteResult(const SparsityPlanState &s,
+                            const std::vector<uint8_t> &bad);
+
+/// Sets the chunks' value offsets and numNonZero from their counts.
+void finishChunks(SparsityPlanState &s);
+
+/// Cuts [0, O * rowsPerFibre) rows into chunks of whole rows.
+void makeRowChunks(SparsityPlanState &s);
+
+/// |w| as ordered integer bits: f16/bf16 15 bits, f32 31 bits.
+static inline uint32_t magnitudeKey(const void *src, bool wide, int64_t i) {
+  if (wide) {
+    uint32_t u;
+    std::memcpy(&u, (const char *)src + 4 * i, 4);
+    return u & 0x7fffffffu;
+  }
+  uint16_t h;
+  std::memcpy(&h, (const char *)src + 2 * i, 2);
+  return h & 0x7fffu;
+}
+
+/// The smallest key of a NaN or Inf.
+static inline uint32_t nonFiniteKey(SrcType st) {
+  switch (st) {
+  case SrcType::F32: return 0x7f800000u;
+  case SrcType::F16: return 0x7c00u;
+  case SrcType::BF16: return 0x7f80u;
+  }
+  return 0x7f800000u;
+}
+
+/// NM: the keep flags of rows [u0, u1) (their elements in order).
+void nmKeepRows(const SparsityPlanState &s, int64_t u0, int64_t u1,
+                std::vector<uint32_t> &keys, uint8_t *keep);
+
+} // namespace kernels
+} // namespace coreai
+
+#endif // COREAI_KERNELS_SPARSIFYINTERNAL_H

@@ -1,0 +1,510 @@
+//===- SparsifySelect.cpp - Which elements are pruned ---------------------===//
+//
+// The selections of Sparsify.h, each in linear time and without sorting
+// the weight:
+//   Unstructured: a histogram of the top 15 bits of |w| per chunk finds the
+//     bucket of the k-th smallest |w|; for f32 the low 16 bits of the
+//     elements in that bucket are gathered and nth_element finds the exact
+//     key. The chunks' histograms give each chunk's counts above and at the
+//     threshold, hence where its values go.
+//   Block: the block scores (f64 sums of squares) in one pass (with the
+//     nonzero counts per block of the chunks that hold zeros); a histogram
+//     of 16 bits of the score bits (those below the bits all scores share)
+//     then nth_element over the bucket finds the threshold; a pass in block
+//     order marks the kept blocks.
+//   NM (SparsifyNM.cpp): the choice within a group is made while writing.
+// Every pass is cut into chunks fixed by the layout, and counts are exact
+// integers, so nothing depends on the ParallelFor.
+//
+//===----------------------------------------------------------------------===//
+#include "SparsifyInternal.h"
+#include "KernelsInternal.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <memory>
+#include <type_traits>
+#include <vector>
+
+namespace coreai {
+namespace kernels {
+
+using namespace detail;
+
+static int64_t firstNonFiniteIn(const SparsityPlanState &s, int64_t b,
+                                int64_t e) {
+  const bool wide = s.st == SrcType::F32;
+  const uint32_t bad = nonFiniteKey(s.st);
+  for (int64_t i = b; i < e; ++i)
+    if (magnitudeKey(s.src, wide, i) >= bad)
+      return i;
+  return -1;
+}
+
+/// The first NaN/Inf of the chunks flagged in `bad` (in chunk order).
+QuantResult nonFiniteResult(const SparsityPlanState &s,
+                            const std::vector<uint8_t> &bad) {
+  for (size_t c = 0; c < bad.size(); ++c)
+    if (bad[c])
+      return {Status::NonFinite,
+              firstNonFiniteIn(s, s.chunks[c].begin, s.chunks[c].end)};
+  return {Status::Ok, -1};
+}
+
+static int64_t floorCount(int64_t units, double s) {
+  return (int64_t)std::floor((double)units * s);
+}
+
+/// Offsets of the chunks' values from their counts.
+void finishChunks(SparsityPlanState &s) {
+  int64_t off = 0;
+  for (SparseChunk &c : s.chunks) {
+    c.valueOffset = off;
+    off += c.numNonZero;
+  }
+  s.numNonZero = off;
+}
+
+namespace {
+
+/// Key of element i of a weight of U (uint16_t: f16/bf16, uint32_t: f32).
+template <class U> inline uint32_t keyAt(const uint8_t *src, int64_t i) {
+  U u;
+  std::memcpy(&u, src + sizeof(U) * i, sizeof(U));
+  return (uint32_t)u & (sizeof(U) == 4 ? 0x7fffffffu : 0x7fffu);
+}
+
+/// |w| of a finite key as f32 (exact), without branches; f16 through
+/// integers so that no f32 subnormal is involved.
+template <SrcType ST> inline float magnitudeOf(uint32_t key) {
+  if constexpr (ST == SrcType::F32) {
+    return u2f(key);
+  } else if constexpr (ST == SrcType::BF16) {
+    return u2f(key << 16);
+  } else {
+    const uint32_t e = key >> 10, m = key & 0x3ffu;
+    const uint32_t mant = m | (e != 0 ? 0x400u : 0u);
+    const uint32_t ex = e != 0 ? e : 1u; // value = mant * 2^(ex - 25)
+    return (float)(int32_t)mant * u2f((ex - 25u + 127u) << 23);
+  }
+}
+
+
+//===----------------------------------------------------------------------===//
+// Unstructured
+//===----------------------------------------------------------------------===//
+
+constexpr int64_t kBins = int64_t(1) << 15;
+
+template <class U>
+QuantResult selectUnstructured(SparsityPlanState &s, const ParallelFor &pf) {
+  const uint8_t *src = (const uint8_t *)s.src;
+  const int64_t N = s.N;
+  const int shift = sizeof(U) == 4 ? 16 : 0;
+  // kFlatChunk elements per chunk, more for big weights so that the
+  // histograms stay within kMaxFlatChunks * 128 KB (a multiple of 8).
+  const int64_t chunk = std::max(
+      kFlatChunk, ((N + kMaxFlatChunks - 1) / kMaxFlatChunks + 7) / 8 * 8);
+  const int64_t nc = (N + chunk - 1) / chunk;
+  s.chunks.assign((size_t)nc, SparseChunk());
+  for (int64_t c = 0; c < nc; ++c) {
+    s.chunks[c].begin = c * chunk;
+    s.chunks[c].end = std::min(N, (c + 1) * chunk);
+  }
+
+  // Per chunk: a histogram of the top 15 bits of the key. NaN/Inf land in
+  // the buckets from badDigit on.
+  const uint32_t badDigit = nonFiniteKey(s.st) >> shift;
+  std::vector<uint32_t> hist((size_t)(nc * kBins), 0u);
+  std::vector<uint8_t> bad((size_t)nc, 0);
+  runParallel(pf, (size_t)nc, [&](size_t b, size_t e) {
+    for (size_t c = b; c < e; ++c) {
+      uint32_t *h = hist.data() + c * kBins;
+      const int64_t x1 = s.chunks[c].end;
+      for (int64_t x = s.chunks[c].begin; x < x1; ++x)
+        ++h[keyAt<U>(src, x) >> shift];
+      for (int64_t d = badDigit; d < kBins; ++d)
+        bad[c] |= h[d] != 0;
+    }
+  });
+  if (QuantResult r = nonFiniteResult(s, bad); r.status != Status::Ok)
+    return r;
+
+  const int64_t k = floorCount(N, s.params.targetSparsity);
+  if (k >= N) {
+    s.pruneAll = true;
+    finishChunks(s); // every count is 0
+    return {Status::Ok, -1};
+  }
+
+  // The bucket holding the k-th smallest key (0-based): `below` keys are in
+  // lower buckets.
+  std::vector<uint64_t> total((size_t)kBins, 0);
+  constexpr int64_t kSlices = 64;
+  runParallel(pf, kSlices, [&](size_t b, size_t e) {
+    for (int64_t d = b * (kBins / kSlices); d < (int64_t)e * (kBins / kSlices);
+         ++d)
+      for (int64_t c = 0; c < nc; ++c)
+        total[d] += hist[c * kBins + d];
+  });
+  int64_t d = 0, below = 0;
+  while (below + (int64_t)total[d] <= k)
+    below += (int64_t)total[d++];
+
+  std::vector<int64_t> gt((size_t)nc, 0), eq((size_t)nc, 0);
+  auto countAbove = [&](int64_t c) {
+    const uint32_t *h = hist.data() + c * kBins;
+    int64_t n = 0;
+    for (int64_t x = d + 1; x < badDigit; ++x)
+      n += h[x];
+    return n;
+  };
+  if (shift == 0) {
+    s.T = (uint32_t)d;
+    s.r = k - below;
+    runParallel(pf, (size_t)nc, [&](size_t b, size_t e) {
+      for (size_t c = b; c < e; ++c) {
+        gt[c] = countAbove(c);
+        eq[c] = hist[c * kBins + d];
+      }
+    });
+  } else {
+    // f32: the low 16 bits of the keys in bucket d, in flat order.
+    std::vector<int64_t> off((size_t)nc + 1, 0);
+    for (int64_t c = 0; c < nc; ++c)
+      off[c + 1] = off[c] + hist[c * kBins + d];
+    std::vector<uint16_t> cand((size_t)off[nc]);
+    runParallel(pf, (size_t)nc, [&](size_t b, size_t e) {
+      for (size_t c = b; c < e; ++c) {
+        int64_t pos = off[c];
+        const int64_t x1 = s.chunks[c].end;
+        for (int64_t x = s.chunks[c].begin; x < x1; ++x) {
+          const uint32_t key = keyAt<U>(src, x);
+          if ((int64_t)(key >> 16) == d)
+            cand[pos++] = (uint16_t)key;
+        }
+      }
+    });
+    const int64_t k1 = k - below;
+    std::vector<uint16_t> tmp(cand);
+    std::nth_element(tmp.begin(), tmp.begin() + k1, tmp.end());
+    const uint16_t t2 = tmp[k1];
+    int64_t less = 0;
+    for (int64_t i = 0; i < k1; ++i)
+      less += tmp[i] < t2;
+    s.T = (uint32_t)d << 16 | t2;
+    s.r = k1 - less;
+    runParallel(pf, (size_t)nc, [&](size_t b, size_t e) {
+      for (size_t c = b; c < e; ++c) {
+        int64_t g = countAbove(c), q = 0;
+        for (int64_t i = off[c]; i < off[c + 1]; ++i) {
+          g += cand[i] > t2;
+          q += cand[i] == t2;
+        }
+        gt[c] = g;
+        eq[c] = q;
+      }
+    });
+  }
+
+  // Elements at the threshold: the first r (flat order) are pruned. Kept
+  // ones at T == 0 are zeros and store nothing.
+  int64_t eqBefore = 0;
+  for (int64_t c = 0; c < nc; ++c) {
+    SparseChunk &ch = s.chunks[c];
+    ch.eqBefore = eqBefore;
+    ch.eqCount = eq[c];
+    const int64_t prunedEq =
+        std::min(eq[c], std::max<int64_t>(0, s.r - eqBefore));
+    ch.numNonZero = gt[c] + (s.T == 0 ? 0 : eq[c] - prunedEq);
+    eqBefore += eq[c];
+  }
+  finishChunks(s);
+  return {Status::Ok, -1};
+}
+
+//===----------------------------------------------------------------------===//
+// Block
+//===----------------------------------------------------------------------===//
+
+inline uint64_t keyOf(double d) {
+  uint64_t u;
+  std::memcpy(&u, &d, 8);
+  return u; // d >= +0: the bits order as the values
+}
+
+struct Cut {
+  uint64_t T; ///< prune keys < T ...
+  int64_t r;  ///< ... and the first r keys == T
+};
+
+/// The cut of the k smallest of n keys (0 <= k < n) in [lo, hi].
+Cut selectKeys(const double *keys, int64_t n, int64_t k, uint64_t lo,
+               uint64_t hi, const ParallelFor &pf) {
+  if (lo == hi)
+    return {lo, k};
+  // Every key shares the bits above `top`: bucket on the 16 below.
+  const int top = 64 - __builtin_clzll(lo ^ hi);
+  const int shift = std::max(0, top - 16);
+  const int64_t bins = int64_t(1) << 16;
+  constexpr int64_t kKeyChunk = int64_t(1) << 20;
+  const int64_t nc = (n + kKeyChunk - 1) / kKeyChunk;
+  auto digit = [&](int64_t i) {
+    return (int64_t)((keyOf(keys[i]) >> shift) & 0xffffu);
+  };
+  std::vector<uint32_t> hist((size_t)(nc * bins), 0u);
+  runParallel(pf, (size_t)nc, [&](size_t b, size_t e) {
+    for (size_t c = b; c < e; ++c) {
+      uint32_t *h = hist.data() + c * bins;
+      for (int64_t i = c * kKeyChunk; i < std::min<int64_t>(n, (c + 1) * kKeyChunk); ++i)
+        ++h[digit(i)];
+    }
+  });
+  int64_t d = 0, below = 0;
+  for (;; ++d) {
+    int64_t t = 0;
+    for (int64_t c = 0; c < nc; ++c)
+      t += hist[c * bins + d];
+    if (below + t > k)
+      break;
+    below += t;
+  }
+  std::vector<int64_t> off((size_t)nc + 1, 0);
+  for (int64_t c = 0; c < nc; ++c)
+    off[c + 1] = off[c] + hist[c * bins + d];
+  std::vector<uint64_t> cand((size_t)off[nc]);
+  runParallel(pf, (size_t)nc, [&](size_t b, size_t e) {
+    for (size_t c = b; c < e; ++c) {
+      int64_t pos = off[c];
+      for (int64_t i = c * kKeyChunk; i < std::min<int64_t>(n, (c + 1) * kKeyChunk); ++i)
+        if (digit(i) == d)
+          cand[pos++] = keyOf(keys[i]);
+    }
+  });
+  const int64_t k1 = k - below;
+  std::nth_element(cand.begin(), cand.begin() + k1, cand.end());
+  const uint64_t T = cand[k1];
+  int64_t less = 0;
+  for (int64_t i = 0; i < k1; ++i)
+    less += cand[i] < T;
+  return {T, k1 - less};
+}
+
+constexpr int64_t kScorePiece = 512;
+
+/// Block rows [u0, u1) of one chunk: the scores of their blocks, the min
+/// and max score bits, whether a NaN/Inf was seen, and the number of zero
+/// elements.
+template <SrcType ST>
+bool scoreRows(const SparsityPlanState &s, int64_t u0, int64_t u1,
+               double *score, uint64_t &lo, uint64_t &hi, int64_t &zeros) {
+  using U = std::conditional_t<ST == SrcType::F32, uint32_t, uint16_t>;
+  const uint8_t *src = (const uint8_t *)s.src;
+  const int64_t In = s.In, C = s.C, bs = s.width, Cb = s.rowsPerFibre;
+  uint32_t worst = 0;
+  int64_t nzero = 0;
+  for (int64_t u = u0; u < u1; ++u) {
+    const int64_t o = u / Cb, c0 = (u % Cb) * bs;
+    const int64_t c1 = std::min(C, c0 + bs);
+    double *__restrict sc = score + u * In;
+    for (int64_t i = 0; i < In; ++i)
+      sc[i] = 0.0;
+    for (int64_t c = c0; c < c1; ++c) {
+      const uint8_t *row = src + sizeof(U) * (o * C + c) * In;
+      // Pieces of the row through a buffer of f32 magnitudes (exact), so
+      // that each loop is a simple one the compiler vectorizes.
+      for (int64_t i0 = 0; i0 < In; i0 += kScorePiece) {
+        const int64_t n = std::min(kScorePiece, In - i0);
+        float v[kScorePiece];
+        uint32_t w = 0;
+        for (int64_t i = 0; i < n; ++i) {
+          const uint32_t key = keyAt<U>(row, i0 + i);
+          v[i] = magnitudeOf<ST>(key);
+          w = std::max(w, key);
+        }
+        worst = std::max(worst, w);
+        int32_t z = 0;
+        for (int64_t i = 0; i < n; ++i) {
+          const double d = v[i];
+          sc[i0 + i] += d * d;
+          z += v[i] == 0.f;
+        }
+        nzero += z;
+      }
+    }
+    uint64_t l = lo, h = hi;
+    for (int64_t i = 0; i < In; ++i) {
+      l = std::min(l, keyOf(sc[i]));
+      h = std::max(h, keyOf(sc[i]));
+    }
+    lo = l;
+    hi = h;
+  }
+  zeros = nzero;
+  return worst >= nonFiniteKey(ST);
+}
+
+/// Nonzero elements per block of rows [u0, u1) (indexed from u0 * In).
+void countNonZero(const SparsityPlanState &s, int64_t u0, int64_t u1,
+                  std::vector<uint32_t> &nz) {
+  const int64_t In = s.In, C = s.C, bs = s.width, Cb = s.rowsPerFibre;
+  const bool wide = s.st == SrcType::F32;
+  nz.assign((size_t)((u1 - u0) * In), 0);
+  for (int64_t u = u0; u < u1; ++u) {
+    const int64_t o = u / Cb, c0 = (u % Cb) * bs;
+    for (int64_t c = c0; c < std::min(C, c0 + bs); ++c)
+      for (int64_t i = 0; i < In; ++i)
+        nz[(u - u0) * In + i] +=
+            magnitudeKey(s.src, wide, (o * C + c) * In + i) != 0;
+  }
+}
+
+QuantResult selectBlock(SparsityPlanState &s, const ParallelFor &pf) {
+  makeRowChunks(s);
+  const int64_t nc = (int64_t)s.chunks.size();
+  const int64_t In = s.In, Cb = s.rowsPerFibre, bs = s.width;
+  const int64_t B = s.O * Cb * In;
+  // Not zeroed here: each chunk's pass writes its part first.
+  std::unique_ptr<double[]> score(new double[(size_t)B]);
+  // Per chunk holding zeros: its blocks' nonzero counts (else every block
+  // counts its rows).
+  std::vector<std::vector<uint32_t>> nz((size_t)nc);
+  std::vector<uint8_t> bad((size_t)nc, 0);
+  std::vector<uint64_t> lo((size_t)nc, ~uint64_t(0)), hi((size_t)nc, 0);
+  runParallel(pf, (size_t)nc, [&](size_t b, size_t e) {
+    for (size_t c = b; c < e; ++c) {
+      const SparseChunk &ch = s.chunks[c];
+      bool isBad = false;
+      int64_t zeros = 0;
+      switch (s.st) {
+      case SrcType::F32:
+        isBad = scoreRows<SrcType::F32>(s, ch.rowBegin, ch.rowEnd, score.get(),
+                                        lo[c], hi[c], zeros);
+        break;
+      case SrcType::F16:
+        isBad = scoreRows<SrcType::F16>(s, ch.rowBegin, ch.rowEnd, score.get(),
+                                        lo[c], hi[c], zeros);
+        break;
+      case SrcType::BF16:
+        isBad = scoreRows<SrcType::BF16>(s, ch.rowBegin, ch.rowEnd,
+                                         score.get(), lo[c], hi[c], zeros);
+        break;
+      }
+      bad[c] = isBad;
+      if (zeros && !isBad)
+        countNonZero(s, ch.rowBegin, ch.rowEnd, nz[c]);
+    }
+  });
+  if (QuantResult r = nonFiniteResult(s, bad); r.status != Status::Ok)
+    return r;
+
+  const int64_t kB = floorCount(B, s.params.targetSparsity);
+  Cut cut{0, 0}; // kB == 0: keep every block
+  if (kB >= B) {
+    cut = {~uint64_t(0), 0}; // prune every block (keys are below ~0)
+  } else if (kB > 0) {
+    cut = selectKeys(score.get(), B, kB,
+                     *std::min_element(lo.begin(), lo.end()),
+                     *std::max_element(hi.begin(), hi.end()), pf);
+  }
+
+  // Blocks at the threshold in block order: the first r are pruned.
+  std::vector<int64_t> eqCount((size_t)nc, 0), eqBefore((size_t)nc, 0);
+  runParallel(pf, (size_t)nc, [&](size_t b, size_t e) {
+    for (size_t c = b; c < e; ++c) {
+      int64_t q = 0;
+      for (int64_t i = s.chunks[c].rowBegin * In; i < s.chunks[c].rowEnd * In;
+           ++i)
+        q += keyOf(score[i]) == cut.T;
+      eqCount[c] = q;
+    }
+  });
+  for (int64_t c = 1; c < nc; ++c)
+    eqBefore[c] = eqBefore[c - 1] + eqCount[c - 1];
+  s.keepBlock.assign((size_t)B, 0);
+  const int64_t tail = s.C % bs;
+  runParallel(pf, (size_t)nc, [&](size_t b, size_t e) {
+    for (size_t c = b; c < e; ++c) {
+      const SparseChunk &ch = s.chunks[c];
+      uint8_t *__restrict keep = s.keepBlock.data();
+      const double *__restrict sc = score.get();
+      // Every block at T of this chunk is kept, or every one pruned, or
+      // (one chunk) they are decided in order.
+      const bool uniform =
+          eqBefore[c] >= cut.r || eqBefore[c] + eqCount[c] <= cut.r;
+      const uint64_t T = cut.T + (eqBefore[c] >= cut.r ? 0 : 1);
+      int64_t seen = eqBefore[c], count = 0;
+      for (int64_t u = ch.rowBegin; u < ch.rowEnd; ++u) {
+        const int64_t i0 = u * In;
+        int64_t kept = 0;
+        if (uniform) {
+          for (int64_t i = i0; i < i0 + In; ++i) {
+            const uint8_t k = keyOf(sc[i]) >= T;
+            keep[i] = k;
+            kept += k;
+          }
+        } else {
+          for (int64_t i = i0; i < i0 + In; ++i) {
+            const uint64_t key = keyOf(sc[i]);
+            keep[i] = key > cut.T || (key == cut.T && seen++ >= cut.r);
+            kept += keep[i];
+          }
+        }
+        if (nz[c].empty()) {
+          const bool isTail = tail && u % Cb == Cb - 1;
+          count += kept * (isTail ? tail : bs);
+        } else {
+          const uint32_t *z = nz[c].data() + (u - ch.rowBegin) * In;
+          for (int64_t i = 0; i < In; ++i)
+            count += keep[i0 + i] ? z[i] : 0;
+        }
+      }
+      s.chunks[c].numNonZero = count;
+    }
+  });
+  finishChunks(s);
+  return {Status::Ok, -1};
+}
+
+} // namespace
+
+void makeRowChunks(SparsityPlanState &s) {
+  const int64_t rows = s.O * s.rowsPerFibre;
+  const int64_t C = s.C, In = s.In, w = s.width, Cr = s.rowsPerFibre;
+  auto rowStart = [&](int64_t u) {
+    return u == rows ? s.N : ((u / Cr) * C + (u % Cr) * w) * In;
+  };
+  s.chunks.clear();
+  int64_t u = 0;
+  while (u < rows) {
+    SparseChunk ch;
+    ch.rowBegin = u;
+    ch.begin = rowStart(u);
+    // Whole rows up to about kRowChunk elements (at least one).
+    const int64_t perRow = w * In;
+    int64_t v = u + std::max<int64_t>(1, kRowChunk / perRow);
+    v = std::min(v, rows);
+    ch.rowEnd = v;
+    ch.end = rowStart(v);
+    s.chunks.push_back(ch);
+    u = v;
+  }
+}
+
+QuantResult selectSparsity(SparsityPlanState &s, const ParallelFor &pf) {
+  const bool wide = s.st == SrcType::F32;
+  switch (s.params.mode) {
+  case SparsityMode::Unstructured:
+    return wide ? selectUnstructured<uint32_t>(s, pf)
+                : selectUnstructured<uint16_t>(s, pf);
+  case SparsityMode::Block:
+    return selectBlock(s, pf);
+  case SparsityMode::NM:
+    return selectNM(s, pf);
+  }
+  return {Status::InvalidArgument, -1};
+}
+
+} // namespace kernels
+} // namespace coreai
