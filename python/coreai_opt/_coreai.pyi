@@ -27,6 +27,14 @@ def unpack_codes(blob: bytes, bits: int, count: int) -> bytes:
     """The codes (one byte each) of the first `count` elements of a packed
     blob of `bits`-wide elements (LSB-first bit stream)."""
 
+def validate_sparsify_options(target_sparsity: Optional[float], block_size: Optional[int],
+                              n_m_ratio: Optional[Tuple[int, int]], quantize_dtype: str,
+                              palettize_nbits: Optional[int], weight_num_threshold: int,
+                              quantize_dtype_repr: str,
+                              target_sparsity_repr: str) -> Optional[str]:
+    """The error message for invalid sparsify-weights options, or None (unset
+    options are None)."""
+
 def validate_palettize_options(lut_dtype: str, n_bits: int, granularity: str, group_size: int,
                                cluster_dim: int, per_channel_scale: bool,
                                weight_num_threshold: int, lut_dtype_repr: str,

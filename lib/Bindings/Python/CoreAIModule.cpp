@@ -29,6 +29,7 @@
 #include <nanobind/nanobind.h>
 #include <nanobind/ndarray.h>
 #include <nanobind/stl/optional.h>
+#include <nanobind/stl/pair.h>
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/unique_ptr.h>
 
@@ -137,6 +138,31 @@ std::optional<std::string> validatePalettizeOptions(
   auto parsed = coreai::parsePalettizeOptions(
       values, [&](const std::string &option, const std::string &) {
         return option == "lut_dtype" ? lutDtypeRepr : granularityRepr;
+      });
+  if (auto *message = std::get_if<std::string>(&parsed))
+    return *message;
+  return std::nullopt;
+}
+
+/// The error message for invalid sparsify-weights options, or none (unset
+/// options are None). A rejected quantize_dtype or target_sparsity is shown
+/// by the given repr.
+std::optional<std::string> validateSparsifyOptions(
+    std::optional<double> targetSparsity, std::optional<int64_t> blockSize,
+    std::optional<std::pair<int64_t, int64_t>> nmRatio, std::string quantizeDtype,
+    std::optional<int64_t> palettizeBits, int64_t weightNumThreshold,
+    std::string quantizeDtypeRepr, std::string targetSparsityRepr) {
+  coreai::SparsifyOptionValues values;
+  values.targetSparsity = targetSparsity;
+  values.blockSize = blockSize;
+  values.nmRatio = nmRatio;
+  values.quantizeDtype = quantizeDtype;
+  values.palettizeBits = palettizeBits;
+  values.weightNumThreshold = weightNumThreshold;
+  auto parsed = coreai::parseSparsifyOptions(
+      values, [&](const std::string &option, const std::string &) {
+        return option == "quantize_dtype" ? quantizeDtypeRepr
+                                          : targetSparsityRepr;
       });
   if (auto *message = std::get_if<std::string>(&parsed))
     return *message;
@@ -449,8 +475,8 @@ NB_MODULE(_coreai, m) {
            "ValueError for changes that are not such replacements.");
   m.def(
       "register_passes", []() { coreai::registerCoreAIPasses(); },
-      "Registers the coreai passes (quantize-weights, palettize-weights) for "
-      "pipeline strings.");
+      "Registers the coreai passes (quantize-weights, palettize-weights, "
+      "sparsify-weights) for pipeline strings.");
   m.def("elements_data", &elementsData, nb::arg("attribute"),
         "(kind, bytes, is_splat) of a dense or dense_resource attribute.");
   m.def("clone_module", &cloneModule, nb::arg("module"),
@@ -464,6 +490,13 @@ NB_MODULE(_coreai, m) {
         nb::arg("count"),
         "The codes (one byte each) of the first `count` elements of a packed "
         "blob of `bits`-wide elements (LSB-first bit stream).");
+  m.def("validate_sparsify_options", &validateSparsifyOptions,
+        nb::arg("target_sparsity").none(), nb::arg("block_size").none(),
+        nb::arg("n_m_ratio").none(), nb::arg("quantize_dtype"),
+        nb::arg("palettize_nbits").none(), nb::arg("weight_num_threshold"),
+        nb::arg("quantize_dtype_repr"), nb::arg("target_sparsity_repr"),
+        "The error message for invalid sparsify-weights options, or None "
+        "(unset options are None).");
   m.def("validate_palettize_options", &validatePalettizeOptions,
         nb::arg("lut_dtype"), nb::arg("n_bits"), nb::arg("granularity"),
         nb::arg("group_size"), nb::arg("cluster_dim"),

@@ -50,6 +50,38 @@ void FourCCAttr::print(AsmPrinter &printer) const {
   printer << '>';
 }
 
+Attribute SparseTensorEncodingAttr::parse(AsmParser &parser, Type) {
+  FailureOr<SparseScheme> scheme;
+  std::optional<uint64_t> numNonZero;
+  unsigned posWidth = 0, crdWidth = 0;
+  if (parser.parseLess())
+    return {};
+  scheme = FieldParser<SparseScheme>::parse(parser);
+  if (failed(scheme) || parser.parseComma())
+    return {};
+  if (succeeded(parser.parseOptionalKeyword("numNonZero"))) {
+    uint64_t value = 0;
+    if (parser.parseEqual() || parser.parseInteger(value) || parser.parseComma())
+      return {};
+    numNonZero = value;
+  }
+  if (parser.parseKeyword("posWidth") || parser.parseEqual() ||
+      parser.parseInteger(posWidth) || parser.parseComma() ||
+      parser.parseKeyword("crdWidth") || parser.parseEqual() ||
+      parser.parseInteger(crdWidth) || parser.parseGreater())
+    return {};
+  return SparseTensorEncodingAttr::get(parser.getContext(), *scheme, numNonZero,
+                                       posWidth, crdWidth);
+}
+
+void SparseTensorEncodingAttr::print(AsmPrinter &printer) const {
+  printer << '<' << stringifySparseScheme(getScheme());
+  if (getNumNonZero())
+    printer << ", numNonZero = " << *getNumNonZero();
+  printer << ", posWidth = " << getPosWidth() << ", crdWidth = " << getCrdWidth()
+          << '>';
+}
+
 void CoreAIDialect::initialize() {
   addOperations<
 #define GET_OP_LIST

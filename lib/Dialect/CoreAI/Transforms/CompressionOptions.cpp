@@ -59,6 +59,26 @@ constexpr std::pair<const char *, Granularity> kPaletteGranularities[] = {
     {"per_grouped_channel", Granularity::PerGroupedChannel},
     {"per_tensor", Granularity::PerTensor}};
 
+/// The quantized types of sparsify-weights' kept values (the reference's
+/// order).
+constexpr std::pair<const char *, QType> kSparseValueDtypes[] = {
+    {"fp8_e4m3fn", QType::F8E4M3FN},
+    {"fp8_e5m2", QType::F8E5M2},
+    {"int8", QType::SI8},
+    {"uint8", QType::UI8}};
+
+bool isPaletteBits(int64_t bits) {
+  return std::find(std::begin(kPaletteBits), std::end(kPaletteBits), bits) !=
+         std::end(kPaletteBits);
+}
+
+std::string paletteBitsList() {
+  std::string list;
+  for (int bits : kPaletteBits)
+    list += (list.empty() ? "" : ", ") + std::to_string(bits);
+  return "[" + list + "]";
+}
+
 /// `['a', 'b', ...]` as Python prints a list of strings.
 template <typename Table>
 std::string pythonList(const Table &table) {
@@ -171,14 +191,9 @@ parsePalettizeOptions(const PalettizeOptionValues &values,
              " or None, got " + spell("lut_dtype", values.lutDtype) + ".";
   }
 
-  if (std::find(std::begin(kPaletteBits), std::end(kPaletteBits),
-                values.nBits) == std::end(kPaletteBits)) {
-    std::string list;
-    for (int bits : kPaletteBits)
-      list += (list.empty() ? "" : ", ") + std::to_string(bits);
-    return "`n_bits` must be one of [" + list + "], got " +
+  if (!isPaletteBits(values.nBits))
+    return "`n_bits` must be one of " + paletteBitsList() + ", got " +
            std::to_string(values.nBits) + ".";
-  }
   options.nBits = static_cast<int>(values.nBits);
 
   std::optional<Granularity> parsedGranularity;
@@ -206,6 +221,73 @@ parsePalettizeOptions(const PalettizeOptionValues &values,
   options.clusterDim = values.clusterDim;
   options.perChannelScale = values.perChannelScale;
   options.weightNumThreshold = values.weightNumThreshold;
+  return options;
+}
+
+std::variant<SparsifyOptions, std::string>
+parseSparsifyOptions(const SparsifyOptionValues &values,
+                     const ValueSpelling &spelling) {
+  auto spell = [&](const char *option, const std::string &value) {
+    return spelling ? spelling(option, value) : "'" + value + "'";
+  };
+  std::string quantizeDtype = normalize(values.quantizeDtype);
+  if (quantizeDtype == "none")
+    quantizeDtype.clear();
+
+  SparsifyOptions options;
+  if (values.targetSparsity && values.nmRatio)
+    return std::string("`target_sparsity` and `n_m_ratio` cannot both be set.");
+  if (!values.targetSparsity && !values.nmRatio)
+    return std::string("One of `target_sparsity` or `n_m_ratio` must be set.");
+  if (!quantizeDtype.empty() && values.palettizeBits)
+    return std::string(
+        "`quantize_dtype` and `palettize_nbits` cannot both be set.");
+  options.quantizeType.reset();
+  if (!quantizeDtype.empty()) {
+    for (auto &[name, type] : kSparseValueDtypes)
+      if (quantizeDtype == name)
+        options.quantizeType = type;
+    if (!options.quantizeType)
+      return "Invalid quantize_dtype " +
+             spell("quantize_dtype", values.quantizeDtype) +
+             ". Valid quantize dtypes: " + pythonList(kSparseValueDtypes) + ".";
+  }
+  options.palettizeBits.reset();
+  if (values.palettizeBits) {
+    if (!isPaletteBits(*values.palettizeBits))
+      return "Invalid palettize_nbits " +
+             std::to_string(*values.palettizeBits) + ". Must be one of " +
+             paletteBitsList() + ".";
+    options.palettizeBits = static_cast<int>(*values.palettizeBits);
+  }
+  if (values.blockSize && *values.blockSize <= 1)
+    return std::string("`block_size` must be greater than 1.");
+  if (values.nmRatio) {
+    auto [n, m] = *values.nmRatio;
+    if (m <= 0)
+      return "`n_m_ratio` requires m > 0, got m=" + std::to_string(m) + ".";
+    if (n < 0 || n > m)
+      return "`n_m_ratio` requires 0 <= n <= m, got n=" + std::to_string(n) +
+             ", m=" + std::to_string(m) + ".";
+  }
+  if (values.targetSparsity &&
+      !(*values.targetSparsity >= 0.0 && *values.targetSparsity <= 1.0))
+    return "`target_sparsity` must be in [0, 1], got " +
+           spell("target_sparsity", std::to_string(*values.targetSparsity)) +
+           ".";
+  if (values.weightNumThreshold < 0)
+    return "`weight_num_threshold` must be non-negative, got " +
+           std::to_string(values.weightNumThreshold) + ".";
+
+  options.kind = values.nmRatio     ? SparsityKind::NM
+                 : values.blockSize ? SparsityKind::Block
+                                    : SparsityKind::Unstructured;
+  options.targetSparsity = values.targetSparsity.value_or(0.0);
+  options.blockSize = values.blockSize.value_or(0);
+  options.n = values.nmRatio ? values.nmRatio->first : 0;
+  options.m = values.nmRatio ? values.nmRatio->second : 0;
+  options.weightNumThreshold = values.weightNumThreshold;
+  options.blockSizeIgnored = values.nmRatio && values.blockSize;
   return options;
 }
 

@@ -81,12 +81,19 @@ def CoreAI_SparseTensorEncodingAttr
     : CoreAI_Attr<"SparseTensorEncoding", "sparse_tensor_encoding"> {
   let summary = "Tensor encoding of a sparse tensor";
   let description = [{
-    `tensor<2x3xf32, #coreai.sparse_tensor_encoding<bitmask, posWidth = 1, crdWidth = 1>>`
+    `tensor<2x3xf32, #coreai.sparse_tensor_encoding<bitmask, numNonZero = 4, posWidth = 1, crdWidth = 1>>`
+
+    `numNonZero` (optional in the syntax) is the number of stored values;
+    Apple's runtime needs it, equal to the values' length, to run a
+    `build_sparse_with_bitmask`.
   }];
   let parameters = (ins EnumParameter<CoreAI_SparseScheme>:$scheme,
+                        OptionalParameter<"std::optional<uint64_t>">:$numNonZero,
                         "unsigned":$posWidth, "unsigned":$crdWidth);
-  let assemblyFormat =
-      "`<` $scheme `,` `posWidth` `=` $posWidth `,` `crdWidth` `=` $crdWidth `>`";
+  // `<scheme[, numNonZero = n], posWidth = p, crdWidth = c>`: the optional
+  // entry starts with the same `,` as the next one, which the declarative
+  // format cannot tell apart.
+  let hasCustomAssemblyFormat = 1;
 }
 
 def CoreAI_TargetSpecAttr : CoreAI_Attr<"TargetSpec", "target_spec"> {

@@ -91,6 +91,46 @@ std::variant<PalettizeOptions, std::string>
 parsePalettizeOptions(const PalettizeOptionValues &values,
                       const ValueSpelling &spelling = nullptr);
 
+//===----------------------------------------------------------------------===//
+// sparsify-weights
+//===----------------------------------------------------------------------===//
+
+enum class SparsityKind { Unstructured, Block, NM };
+
+struct SparsifyOptions {
+  SparsityKind kind;
+  /// s in [0, 1] (Unstructured, Block).
+  double targetSparsity;
+  /// >= 2 (Block).
+  int64_t blockSize;
+  /// 0 <= n <= m, m >= 1 (NM).
+  int64_t n, m;
+  /// The kept values quantized (INT8, UINT8, FP8_E4M3FN, FP8_E5M2) ...
+  std::optional<kernels::QType> quantizeType;
+  /// ... or palettized with this many index bits.
+  std::optional<int> palettizeBits;
+  int64_t weightNumThreshold;
+  /// block_size was given with n_m_ratio: it is ignored, with a warning.
+  bool blockSizeIgnored;
+};
+
+/// The option values of sparsify-weights as given (unset ones absent).
+struct SparsifyOptionValues {
+  std::optional<double> targetSparsity = 0.5;
+  std::optional<int64_t> blockSize;
+  std::optional<std::pair<int64_t, int64_t>> nmRatio;
+  std::string quantizeDtype; ///< empty or `none`: none
+  std::optional<int64_t> palettizeBits;
+  int64_t weightNumThreshold = 1024;
+};
+
+/// Validates sparsify-weights' options. The messages and their order are
+/// those of Apple's sparsify_weights (docs/spec/SPARSIFY_WEIGHTS.md §1),
+/// followed by the range checks it lacks.
+std::variant<SparsifyOptions, std::string>
+parseSparsifyOptions(const SparsifyOptionValues &values,
+                     const ValueSpelling &spelling = nullptr);
+
 } // namespace coreai
 
 #endif // COREAI_DIALECT_COREAI_TRANSFORMS_COMPRESSIONOPTIONS_H

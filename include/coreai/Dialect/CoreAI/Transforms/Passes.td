@@ -89,4 +89,52 @@ def PalettizeWeights : Pass<"palettize-weights", "::mlir::ModuleOp"> {
   ];
 }
 
+def SparsifyWeights : Pass<"sparsify-weights", "::mlir::ModuleOp"> {
+  let summary = "Sparsifies weight constants into bitmask sparse tensors";
+  let description = [{
+    Replaces each eligible `coreai.constant` (the candidates of
+    quantize-weights) by its kept non-zero values and a `ui1` bitmask, joined
+    by `coreai.build_sparse_with_bitmask` and expanded by
+    `coreai.sparse_with_bitmask_to_dense`: exactly floor(N*s) elements of
+    smallest |w| pruned (`target-sparsity`), or floor(B*s) whole blocks of
+    `block-size` along the output axis, or n of every m along the input axis
+    (`n-m-ratio`). The kept values may be quantized (`quantize-dtype`) or
+    palettized (`palettize-nbits`) too (docs/spec/SPARSIFY_WEIGHTS.md §5).
+    Constants that cannot be sparsified are left as they are, with a warning
+    naming them.
+
+    ```
+    coreai-opt --sparsify-weights='target-sparsity=none n-m-ratio=2,4' in.mlir
+    ```
+  }];
+  let dependentDialects = ["::coreai::CoreAIDialect"];
+  let options = [
+    Option<"targetSparsity", "target-sparsity", "std::string", /*default=*/"\"0.5\"",
+           "Fraction of elements (or blocks) pruned, in [0, 1]; `none` with "
+           "n-m-ratio">,
+    Option<"blockSize", "block-size", "int64_t", "0",
+           "Prune whole blocks of this many elements along the output axis "
+           "(0: elements)">,
+    ListOption<"nmRatio", "n-m-ratio", "int64_t",
+               "n,m: prune n of every m consecutive elements along the input "
+               "axis">,
+    Option<"quantizeDtype", "quantize-dtype", "std::string", "\"\"",
+           "Quantize the kept values: int8, uint8, fp8_e4m3fn or fp8_e5m2">,
+    Option<"palettizeNbits", "palettize-nbits", "int64_t", "0",
+           "Palettize the kept values with this many index bits (1, 2, 3, 4, "
+           "6, 8; 0: no)">,
+    Option<"weightNumThreshold", "weight-num-threshold", "int64_t", "1024",
+           "Only weights with more elements than this are sparsified">,
+  ];
+  let statistics = [
+    Statistic<"numSparsified", "constants-sparsified", "Constants sparsified">,
+    Statistic<"numSkipped", "constants-skipped",
+              "Candidate constants skipped with a warning">,
+    Statistic<"bytesIn", "bytes-in",
+              "Weight bytes of the sparsified constants">,
+    Statistic<"bytesOut", "bytes-out",
+              "Bytes of the value, mask, scale and LUT constants written">,
+  ];
+}
+
 #endif // COREAI_DIALECT_COREAI_TRANSFORMS_PASSES_TD
