@@ -1,6 +1,6 @@
 """The command-line flags of the transforms' options, shared by
-``coreai-quantize`` / ``coreai-palettize`` (cli.py) and
-``python -m coreai_opt.aimodel``."""
+``coreai-quantize`` / ``coreai-palettize`` / ``coreai-sparsify`` (cli.py) and
+the asset commands (aimodel.py)."""
 
 from __future__ import annotations
 
@@ -53,6 +53,38 @@ def palettize_kwargs(args: argparse.Namespace) -> dict:
     return dict(lut_dtype=args.lut_dtype, n_bits=args.n_bits, granularity=args.granularity,
                 group_size=args.group_size, cluster_dim=args.cluster_dim,
                 enable_per_channel_scale=args.per_channel_scale,
+                weight_num_threshold=args.weight_num_threshold)
+
+
+def add_sparsify_options(p: argparse.ArgumentParser) -> None:
+    """The options of sparsify_weights, and of the report, as flags."""
+    p.add_argument("--target-sparsity", default="0.5",
+                   help="fraction pruned in [0, 1], or `none` with --n-m-ratio (default 0.5)")
+    p.add_argument("--block-size", type=int, default=None)
+    p.add_argument("--n-m-ratio", default=None, metavar="N:M",
+                   help="prune N of every M elements along the input axis")
+    p.add_argument("--quantize-dtype", default=None,
+                   choices=[d.value for d in (DType.INT8, DType.UINT8, DType.FP8_E4M3FN,
+                                              DType.FP8_E5M2)])
+    p.add_argument("--palettize-nbits", type=int, default=None, choices=[1, 2, 3, 4, 6, 8])
+    p.add_argument("--weight-num-threshold", type=int, default=1024)
+    _add_report_options(p)
+
+
+def sparsify_kwargs(args: argparse.Namespace) -> dict:
+    """sparsify_weights' keyword arguments from the flags (ValueError for a
+    malformed --target-sparsity or --n-m-ratio)."""
+    sparsity = None if args.target_sparsity.lower() == "none" else float(args.target_sparsity)
+    n_m = None
+    if args.n_m_ratio is not None:
+        parts = args.n_m_ratio.replace(",", ":").split(":")
+        if len(parts) != 2 or not all(p.strip().lstrip("-").isdigit() for p in parts):
+            raise ValueError(f"--n-m-ratio must be N:M, got {args.n_m_ratio!r}")
+        n_m = (int(parts[0]), int(parts[1]))
+        if args.target_sparsity == "0.5":   # the default: n:m replaces it
+            sparsity = None
+    return dict(target_sparsity=sparsity, block_size=args.block_size, n_m_ratio=n_m,
+                quantize_dtype=args.quantize_dtype, palettize_nbits=args.palettize_nbits,
                 weight_num_threshold=args.weight_num_threshold)
 
 

@@ -32,13 +32,13 @@ import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Union
 
-from ._options import (add_palettize_options, add_quantize_options, palettize_kwargs,
-                       quantize_kwargs)
+from ._options import (add_palettize_options, add_quantize_options, add_sparsify_options,
+                       palettize_kwargs, quantize_kwargs, sparsify_kwargs)
 from .errors import CoreAIError, ParseError
 from .program import AIProgram
 
 __all__ = ["AssetQuantizationResult", "CoreAIUnavailableError", "load_asset", "main",
-           "palettize_asset", "quantize_asset", "save_asset"]
+           "palettize_asset", "quantize_asset", "save_asset", "sparsify_asset"]
 
 _PathLike = Union[str, "os.PathLike[str]"]
 logger = logging.getLogger("coreai_opt.aimodel")
@@ -333,6 +333,19 @@ def palettize_asset(src: _PathLike, dst: _PathLike, lut_dtype=None, n_bits: int 
     return _transform_asset(src, dst, "palettize", options, provenance, verify_hash)
 
 
+def sparsify_asset(src: _PathLike, dst: _PathLike, target_sparsity=0.5, block_size=None,
+                   n_m_ratio=None, quantize_dtype=None, palettize_nbits=None,
+                   weight_num_threshold: int = 1024, *, provenance: bool = True,
+                   verify_hash: bool = True) -> AssetQuantizationResult:
+    """``quantize_asset`` with ``coreai_utils.sparsify_weights`` and its
+    options (the provenance entry records them the same way)."""
+    options = dict(target_sparsity=target_sparsity, block_size=block_size,
+                   n_m_ratio=n_m_ratio, quantize_dtype=quantize_dtype,
+                   palettize_nbits=palettize_nbits,
+                   weight_num_threshold=weight_num_threshold)
+    return _transform_asset(src, dst, "sparsify", options, provenance, verify_hash)
+
+
 def _transform_asset(src, dst, transform: str, options: Dict[str, Any], provenance: bool,
                      verify_hash: bool) -> AssetQuantizationResult:
     from . import coreai_utils
@@ -386,13 +399,14 @@ def _transform_asset(src, dst, transform: str, options: Dict[str, Any], provenan
 
 def _parser(transform: str) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="python -m coreai_opt.aimodel" if transform == "quantize" else "coreai-palettize",
+        prog="python -m coreai_opt.aimodel" if transform == "quantize" else f"coreai-{transform}",
         description=f"{transform.capitalize()} the weights of a Core AI .aimodel asset "
                     "(needs Apple's coreai).")
     p.add_argument("input", type=Path, help=f"the .aimodel asset to {transform}")
     p.add_argument("-o", "--output", type=Path, required=True,
                    help="the .aimodel asset to write (atomically); may be the input")
-    (add_quantize_options if transform == "quantize" else add_palettize_options)(p)
+    {"quantize": add_quantize_options, "palettize": add_palettize_options,
+     "sparsify": add_sparsify_options}[transform](p)
     p.add_argument("--no-provenance", action="store_true",
                    help=f"do not record the options in the custom metadata entry {PROVENANCE_KEY}")
     p.add_argument("--no-verify-hash", action="store_true",
@@ -406,10 +420,14 @@ def main(argv: Optional[List[str]] = None, transform: str = "quantize") -> int:
     args = _parser(transform).parse_args(argv)
     command = f"coreai-{transform}"
     logging.basicConfig(format=f"{command}: warning: %(message)s", level=logging.WARNING)
-    kwargs = quantize_kwargs(args) if transform == "quantize" else palettize_kwargs(args)
+    try:
+        kwargs = {"quantize": quantize_kwargs, "palettize": palettize_kwargs,
+                  "sparsify": sparsify_kwargs}[transform](args)
+    except ValueError as e:
+        print(f"{command}: error: {e}", file=sys.stderr)
+        return 1
     if not args.quiet:
-        print(f"{transform[:-1]}ing {args.input} ({args.granularity}) -> {args.output} ...",
-              file=sys.stderr, flush=True)
+        print(f"{transform} {args.input} -> {args.output} ...", file=sys.stderr, flush=True)
     try:
         result = _transform_asset(args.input, args.output, transform, kwargs,
                                   provenance=not args.no_provenance,

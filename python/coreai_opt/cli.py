@@ -1,8 +1,10 @@
-"""``coreai-quantize`` and ``coreai-palettize``: compress the weights of a
-Core AI program from the command line and print what was done to each weight.
+"""``coreai-quantize``, ``coreai-palettize`` and ``coreai-sparsify``: compress
+the weights of a Core AI program from the command line and print what was done
+to each weight.
 
     coreai-quantize model.mlir -o model.int4.mlir --dtype int4 --granularity per_block
     coreai-palettize model.mlir -o model.lut4.mlir --n-bits 4 --granularity per_grouped_channel
+    coreai-sparsify model.mlir -o model.24.mlir --n-m-ratio 2:4 --quantize-dtype int8
     coreai-quantize model.aimodel -o model.int4.aimodel --dtype int4 --granularity per_block
 
 The output is written atomically (temporary file renamed into place); on any
@@ -19,15 +21,17 @@ from pathlib import Path
 from typing import List, Optional
 
 from . import coreai_utils
-from ._options import (add_palettize_options, add_quantize_options, palettize_kwargs,
-                       quantize_kwargs)
+from ._options import (add_palettize_options, add_quantize_options, add_sparsify_options,
+                       palettize_kwargs, quantize_kwargs, sparsify_kwargs)
 from .errors import CoreAIError
 from .program import AIProgram
 from .report import compression_report
 
+_ING = {"quantize": "quantizing", "palettize": "palettizing", "sparsify": "sparsifying"}
 _TRANSFORMS = {
     "quantize": (add_quantize_options, quantize_kwargs),
     "palettize": (add_palettize_options, palettize_kwargs),
+    "sparsify": (add_sparsify_options, sparsify_kwargs),
 }
 
 
@@ -54,7 +58,11 @@ def run(transform: str, argv: Optional[List[str]] = None) -> int:
         return asset_main(sys.argv[1:] if argv is None else argv, transform)
     args = _parser(transform).parse_args(argv)
     logging.basicConfig(format=f"{command}: warning: %(message)s", level=logging.WARNING)
-    kwargs = _TRANSFORMS[transform][1](args)
+    try:
+        kwargs = _TRANSFORMS[transform][1](args)
+    except ValueError as e:
+        print(f"{command}: error: {e}", file=sys.stderr)
+        return 1
 
     def say(message: str) -> None:
         if not args.quiet:
@@ -64,7 +72,7 @@ def run(transform: str, argv: Optional[List[str]] = None) -> int:
         start = time.perf_counter()
         say(f"reading {args.input} ...")
         program = AIProgram.load(args.input)
-        say(f"{transform[:-1]}ing ({', '.join(f'{k}={v}' for k, v in kwargs.items())}) ...")
+        say(f"{_ING[transform]} ({', '.join(f'{k}={v}' for k, v in kwargs.items())}) ...")
         result = getattr(coreai_utils, f"{transform}_weights")(program, **kwargs)
         say(f"writing {args.output} ...")
         result.save(args.output)
@@ -86,6 +94,11 @@ def main(argv: Optional[List[str]] = None) -> int:
 def palettize_main(argv: Optional[List[str]] = None) -> int:
     """``coreai-palettize``."""
     return run("palettize", argv)
+
+
+def sparsify_main(argv: Optional[List[str]] = None) -> int:
+    """``coreai-sparsify``."""
+    return run("sparsify", argv)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """What a weight transform did to each weight: one row per constant replaced
-(quantized into ``coreai.blockwise_shift_scale``, or palettized into
-``coreai.lut_to_dense``), with its SQNR measured on the decoded weight."""
+(quantized into ``coreai.blockwise_shift_scale``, palettized into
+``coreai.lut_to_dense``, sparsified into ``coreai.build_sparse_with_bitmask``),
+with its SQNR measured on the decoded weight."""
 
 from __future__ import annotations
 
@@ -34,6 +35,8 @@ class WeightRow:
     index_dtype: Optional[str] = None   # palettization: ui1 ... ui8
     lut_entries: Optional[int] = None   # palettization: entries per LUT
     lut_vector: Optional[int] = None    # palettization: elements per entry (cluster_dim)
+    zero_fraction: Optional[float] = None  # sparsification: zeros in the decoded weight
+    joint: str = ""                     # sparsification: "quantized" / "palettized" values
 
     def as_dict(self) -> dict:
         """The row as a plain dict."""
@@ -132,7 +135,10 @@ class QuantizationReport:
                   "bytes before", "after")
         lines = [header]
         for r in self.rows:
-            if r.method == "palettize":
+            if r.method == "sparsify":
+                stored = (f"{r.weight_dtype}->{r.zero_fraction:.1%} zeros"
+                          + (f", {r.joint} {r.dtype}" if r.joint else ""))
+            elif r.method == "palettize":
                 vector = f"{r.lut_vector}x" if r.lut_vector and r.lut_vector > 1 else ""
                 stored = (f"{r.weight_dtype}->{r.index_dtype} idx, LUT {r.lut_entries}x{vector}"
                           f"{r.dtype}")
@@ -144,17 +150,61 @@ class QuantizationReport:
         widths = [max(len(row[i]) for row in lines) for i in range(len(header))]
         text = "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in lines)
         ratio = self.bytes_before / self.bytes_after if self.bytes_after else float("nan")
+        past = {"quantize": "quantized", "palettize": "palettized", "sparsify": "sparsified"}
         done = {r.method for r in self.rows} or {"quantize"}
-        verb = " and ".join(sorted(m + "d" for m in done))
+        verb = " and ".join(sorted(past[m] for m in done))
         return (f"{text}\n{len(self.rows)} weights {verb}, {self.unchanged} constants unchanged; "
                 f"{self.bytes_before} -> {self.bytes_after} bytes ({ratio:.2f}x)")
 
 
+_DECODE_OPS = ("coreai.blockwise_shift_scale", "coreai.lut_to_dense", "coreai.cast",
+               "coreai.build_sparse_with_bitmask", "coreai.sparse_with_bitmask_to_dense")
+
+
+def decode_value(value, constants=None) -> np.ndarray:
+    """The float64 value of ``value`` computed from constants through the ops
+    the weight transforms emit (``lut_to_dense``, ``blockwise_shift_scale``,
+    ``build_sparse_with_bitmask``, ``sparse_with_bitmask_to_dense``,
+    ``cast``), each as the op defines it. ``constants`` maps constant results
+    to their ConstantInfo (a cache; read from the op otherwise)."""
+    op = value.owner
+    name = op.name
+    if name == "coreai.constant":
+        info = (constants or {}).get(value)
+        return info.numpy() if info is not None else AIProgram.constant_to_numpy(op)
+    if name not in _DECODE_OPS:
+        raise ValueError(f"cannot decode {name}")
+    args = [decode_value(v, constants) for v in op.operands]
+    if name == "coreai.lut_to_dense":
+        indices, lut, axis = args
+        return lut_to_dense(indices.astype(np.int64), lut.astype(np.float64),
+                            int(np.asarray(axis).reshape(())))
+    if name == "coreai.blockwise_shift_scale":
+        return dequantize(*args)
+    if name == "coreai.build_sparse_with_bitmask":
+        values, mask = args
+        dense = np.zeros(mask.shape, dtype=np.float64)
+        dense[mask.astype(bool)] = values.astype(np.float64)
+        return dense
+    return np.asarray(args[0]).astype(np.float64)   # sparse_with_bitmask_to_dense, cast
+
+
+def _ops_of(value, location: str) -> List[str]:
+    """Names of the decode ops (of ``location``) that ``value`` is computed by."""
+    op = value.owner
+    if op.name not in _DECODE_OPS or str(op.location) != location:
+        return []
+    names = [op.name]
+    for v in op.operands:
+        names += _ops_of(v, location)
+    return names
+
+
 def quantization_report(before: AIProgram, after: AIProgram) -> QuantizationReport:
-    """Matches each replacement in ``after`` (a ``coreai.blockwise_shift_scale``
-    or ``coreai.lut_to_dense`` whose result is not consumed by another op of
-    the replacement) to the constant of ``before`` with the same location,
-    decodes it in float64 and measures it."""
+    """Matches each replacement in ``after`` (the last op of a chain of
+    ``blockwise_shift_scale`` / ``lut_to_dense`` / sparse ops with the
+    location of a constant of ``before``) to that constant, decodes it in
+    float64 and measures it."""
     from mlir import ir
 
     originals: Dict[str, object] = {c.location: c for c in before.constants()}
@@ -162,7 +212,7 @@ def quantization_report(before: AIProgram, after: AIProgram) -> QuantizationRepo
     found = []
 
     def visit(op):
-        if op.name in ("coreai.blockwise_shift_scale", "coreai.lut_to_dense"):
+        if op.name in _DECODE_OPS:
             found.append(op)
         return ir.WalkResult.ADVANCE
 
@@ -172,10 +222,10 @@ def quantization_report(before: AIProgram, after: AIProgram) -> QuantizationRepo
     for op in found:
         location = str(op.location)
         original = originals.get(location)
-        users = [use.owner.name for use in op.results[0].uses]
-        if original is None or location in replaced or \
-                "coreai.blockwise_shift_scale" in users:
-            continue   # not a replacement, or the lut_to_dense inside one
+        if original is None or location in replaced or any(
+                use.owner.name in _DECODE_OPS and str(use.owner.location) == location
+                for use in op.results[0].uses):
+            continue   # not a replacement, or inside one
         row = _measure(op, original, constants)
         if row is not None:
             rows.append(row)
@@ -183,52 +233,71 @@ def quantization_report(before: AIProgram, after: AIProgram) -> QuantizationRepo
     return QuantizationReport(rows, unchanged=len(originals) - len(replaced))
 
 
+def _stored_constants(value, location: str, constants) -> List[object]:
+    """The constants a replacement reads (its leaves)."""
+    op = value.owner
+    if op.name == "coreai.constant":
+        info = constants.get(value)
+        return [info] if info is not None else []
+    if op.name not in _DECODE_OPS or str(op.location) != location:
+        return []
+    found = []
+    for v in op.operands:
+        found += _stored_constants(v, location, constants)
+    return found
+
+
 def _measure(op, original, constants) -> Optional[WeightRow]:
-    """The row of the replacement ending in ``op`` (None if an operand is not
-    a constant)."""
-    weight = original.numpy()
-    palette = None
-    parts = [constants.get(v) for v in op.operands]
-    if op.name == "coreai.lut_to_dense":
-        palette, scale_parts = op, None
-    else:
-        producer = op.operands[0].owner
-        if getattr(producer, "name", None) == "coreai.lut_to_dense":
-            palette, scale_parts = producer.opview if hasattr(producer, "opview") else producer, parts[1:]
-        else:
-            scale_parts = None
-    if palette is not None:
-        lut_parts = [constants.get(v) for v in palette.operands]
-        if any(p is None for p in lut_parts) or (scale_parts and any(p is None for p in scale_parts)):
-            return None
-        indices, lut, axis = (p.numpy() for p in lut_parts)
-        approx = lut_to_dense(indices, lut.astype(np.float64), int(axis.reshape(())))
-        stored = list(lut_parts)
-        if op.name == "coreai.blockwise_shift_scale":
-            scale, offset1, offset2 = (p.numpy() for p in scale_parts)
-            approx = dequantize(approx, scale, offset1, offset2)
-            stored += scale_parts
-        granularity, group = _granularity_of_luts(weight.shape, lut.shape)
-        return WeightRow(
-            location=str(op.location), shape=tuple(weight.shape),
-            weight_dtype=original.element_type, dtype=lut_parts[1].element_type,
-            scale_dtype=scale_parts[0].element_type if scale_parts else "",
-            granularity=granularity, block_size=group,
-            sqnr_db=sqnr_db(weight.astype(np.float64), approx),
-            bytes_before=original.stored_bytes, bytes_after=sum(p.stored_bytes for p in stored),
-            method="palettize", index_dtype=lut_parts[0].element_type,
-            lut_entries=int(lut.shape[-2]), lut_vector=int(lut.shape[-1]))
-    if any(p is None for p in parts):
+    """The row of the replacement ending in ``op`` (None if it reads values
+    that are not constants)."""
+    location = str(op.location)
+    result = op.results[0]
+    try:
+        approx = decode_value(result, constants)
+    except (ValueError, KeyError):
         return None
-    data, scale, offset1, offset2 = (p.numpy() for p in parts)
-    approx = dequantize(data, scale, offset1, offset2)
+    weight = original.numpy()
+    stored = _stored_constants(result, location, constants)
+    ops = _ops_of(result, location)
+    common = dict(location=location, shape=tuple(weight.shape),
+                  weight_dtype=original.element_type,
+                  sqnr_db=sqnr_db(weight.astype(np.float64), approx),
+                  bytes_before=original.stored_bytes,
+                  bytes_after=sum(c.stored_bytes for c in stored))
+    by_op = {}
+    for info in stored:
+        for use in info.operation.results[0].uses:
+            by_op.setdefault(use.owner.name, []).append(info)
+    if "coreai.build_sparse_with_bitmask" in ops:
+        values = [c for c in stored if c.element_type != "ui1" and len(c.shape) == 1]
+        joint = ("palettized" if "coreai.lut_to_dense" in ops else
+                 "quantized" if "coreai.blockwise_shift_scale" in ops else "")
+        value_type = min(values, key=lambda c: -c.shape[0]).element_type if values else ""
+        return WeightRow(**common, dtype=value_type, scale_dtype="", granularity="",
+                         block_size=None, method="sparsify",
+                         zero_fraction=float(np.mean(approx == 0)), joint=joint)
+    if "coreai.lut_to_dense" in ops:
+        palette = next(o for o in _walk_ops(result, location) if o.name == "coreai.lut_to_dense")
+        indices, lut = (constants[v] for v in list(palette.operands)[:2])
+        scale = [c for c in by_op.get("coreai.blockwise_shift_scale", [])][:1]
+        granularity, group = _granularity_of_luts(weight.shape, lut.shape)
+        return WeightRow(**common, dtype=lut.element_type,
+                         scale_dtype=scale[0].element_type if scale else "",
+                         granularity=granularity, block_size=group, method="palettize",
+                         index_dtype=indices.element_type, lut_entries=int(lut.shape[-2]),
+                         lut_vector=int(lut.shape[-1]))
+    data, scale = (constants[v] for v in list(op.operands)[:2])
     granularity, block = _granularity(weight.shape, scale.shape)
-    return WeightRow(
-        location=str(op.location), shape=tuple(weight.shape), weight_dtype=original.element_type,
-        dtype=parts[0].element_type, scale_dtype=parts[1].element_type,
-        granularity=granularity, block_size=block,
-        sqnr_db=sqnr_db(weight.astype(np.float64), approx),
-        bytes_before=original.stored_bytes, bytes_after=sum(p.stored_bytes for p in parts))
+    return WeightRow(**common, dtype=data.element_type, scale_dtype=scale.element_type,
+                     granularity=granularity, block_size=block)
+
+
+def _walk_ops(value, location: str):
+    op = value.owner
+    if op.name in _DECODE_OPS and str(op.location) == location:
+        yield op
+        for v in op.operands:
+            yield from _walk_ops(v, location)
 
 
 compression_report = quantization_report

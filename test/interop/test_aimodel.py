@@ -174,6 +174,19 @@ def test_palettized_asset_runs_on_apple_runtime(kwargs, floor, float_asset, floa
     assert sqnr >= floor, f"SQNR {sqnr:.1f} dB < floor {floor} dB"
 
 
+def test_sparsified_asset_runs_on_apple_runtime(float_asset, float_outputs, tmp_path):
+    from coreai_opt.aimodel import PROVENANCE_KEY, sparsify_asset
+
+    dst = tmp_path / "s.aimodel"
+    result = sparsify_asset(float_asset, dst, None, n_m_ratio=(2, 4), quantize_dtype="int8")
+    assert len(result.report.rows) == 1 and result.report.rows[0].method == "sparsify"
+    assert result.report.rows[0].zero_fraction == 0.5
+    record = json.loads(dict(metadata_json(dst)["creatorDefinedMetadata"])[PROVENANCE_KEY])
+    assert record["transform"] == "sparsify_weights" and record["options"]["n_m_ratio"] == [2, 4]
+    sqnr = sqnr_db(float_outputs, run_asset(dst, tmp_path / "out.npz"))
+    assert sqnr >= 4.0, f"SQNR {sqnr:.1f} dB"
+
+
 def test_nothing_to_quantize_gives_the_same_bytecode(float_asset, tmp_path):
     """The route itself (load, print, our parse/print, Apple's parse, save)
     changes no byte of main.mlirb; only creationDate is new in metadata.json."""

@@ -1,4 +1,5 @@
-"""``quantize_weights`` and ``palettize_weights`` on Apple's ``coreai.authoring.AIProgram`` through the
+"""The transforms (``quantize_weights``, ``palettize_weights``, ``sparsify_weights``) on
+Apple's ``coreai.authoring.AIProgram`` through the
 mirror (coreai/Interop/ModuleMirror.h: no program text in either direction)
 gives the program the text route gives: same ops, types, attributes,
 locations and blobs, same warnings, on every shipped real program and every
@@ -31,6 +32,14 @@ PALETTIZE_CONFIGS = {
     "pal_cd2_all_sizes": dict(n_bits=2, cluster_dim=2, weight_num_threshold=0),
     "pal_pcs_int8_channel": dict(enable_per_channel_scale=True, lut_dtype="int8",
                                  granularity="per_channel"),
+}
+
+# sparsify_weights configurations.
+SPARSIFY_CONFIGS = {
+    "sp_50": dict(target_sparsity=0.5),
+    "sp_nm24_int8": dict(target_sparsity=None, n_m_ratio=(2, 4), quantize_dtype="int8"),
+    "sp_block4_lut4_all_sizes": dict(target_sparsity=0.5, block_size=4, palettize_nbits=4,
+                                     weight_num_threshold=0),
 }
 
 LOGGER = "coreai_opt.coreai_utils"
@@ -71,10 +80,11 @@ def _text_route(monkeypatch):
 
 
 def _quantize(program, kwargs, caplog, **extra):
-    """quantize_weights, or palettize_weights for the PALETTIZE_CONFIGS."""
-    from coreai_opt.coreai_utils import palettize_weights, quantize_weights
+    """quantize_weights, or palettize_weights / sparsify_weights for their configs."""
+    from coreai_opt.coreai_utils import palettize_weights, quantize_weights, sparsify_weights
 
-    transform = quantize_weights if "dtype" in kwargs else palettize_weights
+    transform = quantize_weights if "dtype" in kwargs else \
+        sparsify_weights if "target_sparsity" in kwargs else palettize_weights
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger=LOGGER):
         result = transform(program, **kwargs, **extra)
@@ -83,10 +93,11 @@ def _quantize(program, kwargs, caplog, **extra):
     return result, warnings
 
 
-@pytest.mark.parametrize("config", sorted(CONFIGS) + sorted(PALETTIZE_CONFIGS))
+@pytest.mark.parametrize("config", sorted(CONFIGS) + sorted(PALETTIZE_CONFIGS) +
+                         sorted(SPARSIFY_CONFIGS))
 @pytest.mark.parametrize("path", PROGRAMS, ids=lambda p: p.name)
 def test_mirror_equals_text_route(path, config, caplog, monkeypatch, mirror_only):
-    kwargs = CONFIGS.get(config) or PALETTIZE_CONFIGS[config]
+    kwargs = CONFIGS.get(config) or PALETTIZE_CONFIGS.get(config) or SPARSIFY_CONFIGS[config]
     original = _apple_program(path)
     before = _asm(original)
     mirrored, mirror_warnings = _quantize(original, kwargs, caplog)

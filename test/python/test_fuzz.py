@@ -1,6 +1,6 @@
 """Fuzz: seeded mutations of the real fixtures through
-``coreai-opt --verify-each --quantize-weights=...`` or ``--palettize-weights=...``
-(alternately; parse -> verify -> transform -> print).
+``coreai-opt --verify-each`` with ``--quantize-weights=...``, ``--palettize-weights=...``
+or ``--sparsify-weights=...`` (in turn; parse -> verify -> transform -> print).
 
 A signal (negative exit code), "LLVM ERROR", "Assertion", "Stack dump" or a timeout fails.
 ~200 cases by default (COREAI_FUZZ_CASES=N for more), run by a small thread pool of
@@ -28,6 +28,8 @@ PASS_ARGS = [
      "weight-num-threshold=0"],
     ["--verify-each", "--palettize-weights=n-bits=3 granularity=per_grouped_channel "
      "group-size=4 cluster-dim=2 lut-dtype=uint8 weight-num-threshold=0"],
+    ["--verify-each", "--sparsify-weights=target-sparsity=none n-m-ratio=2,4 "
+     "quantize-dtype=uint8 weight-num-threshold=0"],
 ]
 BAD_MARKERS = ("LLVM ERROR", "Assertion", "Stack dump", "PLEASE submit", "AddressSanitizer",
                "runtime error:")

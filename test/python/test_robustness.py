@@ -5,7 +5,7 @@ Every malformed input goes through every entry point:
 * ``coreai-opt`` (in a subprocess; exit code 0 or 1, never a signal, never "LLVM ERROR";
   on failure a message on stderr, an existing ``-o`` file left byte-identical, none created,
   no temporary file left behind);
-* ``AIProgram.parse`` / ``AIProgram.load``, ``quantize_weights``, ``palettize_weights`` and a ``PassManager``
+* ``AIProgram.parse`` / ``AIProgram.load``, the three transforms and a ``PassManager``
   pipeline, run by a small driver in a subprocess so that an abort of MLIR fails one case
   instead of killing pytest (a ``CoreAIError`` is the expected outcome for IR problems,
   ``ValueError`` for bad arguments).
@@ -34,6 +34,7 @@ import pytest
 
 from conftest import FIXTURES_DIR, make_program, quantized_weights
 from palette_reference import palettized_weights
+from sparse_reference import sparse_weights
 import mlir_blobs as mb
 
 from coreai_opt import AIProgram
@@ -113,7 +114,7 @@ DRIVER = textwrap.dedent(r'''
     logging.disable(logging.CRITICAL)
     from coreai_opt import AIProgram
     from coreai_opt.program import CoreAIError
-    from coreai_opt.coreai_utils import palettize_weights, quantize_weights
+    from coreai_opt.coreai_utils import palettize_weights, quantize_weights, sparsify_weights
     import coreai_opt._coreai as native
     from mlir.passmanager import PassManager
 
@@ -145,6 +146,13 @@ DRIVER = textwrap.dedent(r'''
             q.verify()
             return str(q)
         res["palettize"] = outcome(palettize)
+        def sparsify():
+            p = AIProgram.load(path)
+            q = sparsify_weights(p, 0.5, block_size=2, palettize_nbits=3,
+                                 weight_num_threshold=0)
+            q.verify()
+            return str(q)
+        res["sparsify"] = outcome(sparsify)
         def pipeline():
             p = AIProgram.load(path)
             pm = PassManager.parse(
@@ -194,7 +202,7 @@ def check_python_outcome(res, expect_error, pattern=None):
         f"{res.get('stderr')}")
     for marker in CRASH_MARKERS[:4]:
         assert marker not in res.get("stderr", "")
-    for entry in ("parse", "load", "quantize", "palettize", "pipeline"):
+    for entry in ("parse", "load", "quantize", "palettize", "sparsify", "pipeline"):
         kind, msg, extra = res[entry]
         if kind == "ok":
             assert not expect_error, f"{name}: {entry} accepted bad input"
@@ -202,6 +210,8 @@ def check_python_outcome(res, expect_error, pattern=None):
                 assert_finite_scales(extra)
             if entry == "palettize":
                 assert_finite_palettes(extra)
+            if entry == "sparsify":
+                assert_finite_sparse(extra)
             continue
         # MLIR problems: our CoreAIError (or MLIRError from the PassManager entry point)
         assert "CoreAIError" in extra or kind == "MLIRError", (
@@ -230,6 +240,16 @@ def assert_finite_palettes(text: str):
         return
     for pw in palettized_weights(text):
         assert np.all(np.isfinite(pw.decode().astype(np.float64))), f"non-finite {pw.result}"
+
+
+def assert_finite_sparse(text: str):
+    """Every sparse weight of ``text`` (custom form) has numNonZero = its values' length =
+    its mask's popcount, and decodes to finite values."""
+    if "coreai.build_sparse_with_bitmask" not in text:
+        return
+    for sw in sparse_weights(text):
+        assert sw.num_non_zero == sw.values.size == int(sw.mask.sum()), sw.result
+        assert np.all(np.isfinite(sw.decoded)), f"non-finite {sw.result}"
 
 
 # --------------------------------------------------------------------------- bad inputs
