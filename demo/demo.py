@@ -1,4 +1,4 @@
-"""Quantizes and palettizes a real Core AI program with several
+"""Quantizes, palettizes and sparsifies a real Core AI program with several
 configurations and prints what each did. Run with `make demo` (or `python demo/demo.py [model.mlir]`).
 
 The default model is test/interop/models/encoder.f32.mlir: a PyTorch
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from coreai_opt import AIProgram
 from coreai_opt.coreai_utils import CompressionGranularity as G
-from coreai_opt.coreai_utils import DType, palettize_weights, quantize_weights
+from coreai_opt.coreai_utils import DType, palettize_weights, quantize_weights, sparsify_weights
 from coreai_opt.report import compression_report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,6 +40,10 @@ CONFIGS = [
     ("lut3-int8-lut-pcs", palettize_weights,
      dict(n_bits=3, lut_dtype=DType.INT8, enable_per_channel_scale=True)),
     ("lut6-vectors2", palettize_weights, dict(n_bits=6, cluster_dim=2)),
+    ("sparse50", sparsify_weights, dict(target_sparsity=0.5)),
+    ("sparse2of4-int8", sparsify_weights, dict(target_sparsity=None, n_m_ratio=(2, 4),
+                                              quantize_dtype=DType.INT8)),
+    ("sparse50-lut4", sparsify_weights, dict(target_sparsity=0.5, palettize_nbits=4)),
 ]
 
 
@@ -73,7 +77,7 @@ def main(argv=None) -> int:
     header = ("configuration", "compressed", "skipped", "bytes before -> after", "ratio",
               "median SQNR", "worst SQNR", "time ms", "written to")
     rows = [header]
-    int4_report = None
+    int4_report = lut_report = None
     for name, transform, options in CONFIGS:
         counter = _Count()
         logger.addHandler(counter)
@@ -97,6 +101,8 @@ def main(argv=None) -> int:
             print(f"  [{name}] warning: {message}")
         if name == "int4-per-block32":
             int4_report = report
+        if name == "lut4-per-group16":
+            lut_report = report
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     for i, row in enumerate(rows):
         print("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
@@ -104,7 +110,9 @@ def main(argv=None) -> int:
             print("  ".join("-" * w for w in widths))
     print("\nPer-weight report of int4-per-block32:")
     print(int4_report)
-    print("\nPer-weight report of the last configuration (palettization):")
+    print("\nPer-weight report of lut4-per-group16:")
+    print(lut_report)
+    print("\nPer-weight report of the last configuration (sparsification):")
     print(report)
     return 0
 
