@@ -10,7 +10,7 @@ code, on objects built the same way:
     python apple_side.py object --dtype f32 --config int8 --size N --layers L --reps R
             [--write OUT.mlir]
         converts the same model in-process and times quantize_weights (or
-        palettize_weights, for the lut* configurations) on the
+        palettize_weights for lut*, sparsify_weights for sp*) on the
         coreai.authoring.AIProgram (in_place=False, so every call sees the
         same object); prints one JSON line {"seconds": [...]}; --write saves
         the first result's text (for the SQNR comparison).
@@ -36,9 +36,15 @@ CONFIGS = {
     "lut4-pc": "palettize 4-bit per-channel",
     "lut4-int8": "palettize 4-bit per-tensor, INT8 LUT",
     "lut4-cd2": "palettize 4-bit per-tensor, cluster_dim 2",
+    "sp50": "sparsify 50%",
+    "sp24": "sparsify 2:4",
+    "sp-block4": "sparsify 50% in blocks of 4",
+    "sp50-int8": "sparsify 50% + INT8 values",
+    "sp50-lut4": "sparsify 50% + palettized values (4-bit)",
 }
-QUANTIZE_CONFIGS = [c for c in CONFIGS if not c.startswith("lut")]
 PALETTIZE_CONFIGS = [c for c in CONFIGS if c.startswith("lut")]
+SPARSIFY_CONFIGS = [c for c in CONFIGS if c.startswith("sp")]
+QUANTIZE_CONFIGS = [c for c in CONFIGS if c not in PALETTIZE_CONFIGS + SPARSIFY_CONFIGS]
 
 
 def config_kwargs(name: str) -> dict:
@@ -63,6 +69,11 @@ def config_kwargs(name: str) -> dict:
         "lut4-pc": dict(lut, granularity=CompressionGranularity.PER_CHANNEL),
         "lut4-int8": dict(lut, lut_dtype=DType.INT8),
         "lut4-cd2": dict(lut, cluster_dim=2),
+        "sp50": dict(target_sparsity=0.5),
+        "sp24": dict(target_sparsity=None, n_m_ratio=(2, 4)),
+        "sp-block4": dict(target_sparsity=0.5, block_size=4),
+        "sp50-int8": dict(target_sparsity=0.5, quantize_dtype=DType.INT8),
+        "sp50-lut4": dict(target_sparsity=0.5, palettize_nbits=4),
     }[name]
 
 
@@ -70,8 +81,11 @@ def transform(name: str):
     """The coreai_utils function of a configuration."""
     from coreai_opt import coreai_utils
 
-    return coreai_utils.palettize_weights if name.startswith("lut") \
-        else coreai_utils.quantize_weights
+    if name in PALETTIZE_CONFIGS:
+        return coreai_utils.palettize_weights
+    if name in SPARSIFY_CONFIGS:
+        return coreai_utils.sparsify_weights
+    return coreai_utils.quantize_weights
 
 
 def convert(dtype: str, size: int, layers: int):

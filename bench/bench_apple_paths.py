@@ -17,9 +17,9 @@ f16 (2 x 4096x4096 by default: 33.5M parameters). Two paths:
   ``coreai-opt --pass-pipeline=...`` (the pipeline quantize_weights runs);
   median wall time and peak RSS.
 
-The palettize configurations (lut*) run on Apple's objects only, and the
-weight SQNR of both results against the float weights is printed for them
-(bench/weight_sqnr.py). Apple's per-channel and cluster_dim configurations take
+The palettize (lut*) and sparsify (sp*) configurations run on Apple's objects
+only, and the weight SQNR of both results against the float weights is printed
+for them (bench/weight_sqnr.py). Apple's per-channel and cluster_dim configurations take
 minutes per call, so Apple's side runs them once (first call only).
 
 Apple's reference has the import name of this project, so it lives in its own
@@ -44,10 +44,11 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 SIDE = HERE / "apple_side.py"
 sys.path.insert(0, str(HERE))
-from apple_side import CONFIGS, PALETTIZE_CONFIGS, config_kwargs  # noqa: E402
+from apple_side import (CONFIGS, PALETTIZE_CONFIGS, SPARSIFY_CONFIGS,  # noqa: E402
+                        config_kwargs)
 
 # Apple's side runs these once: a call takes minutes.
-SLOW_FOR_APPLE = {"lut4-pc", "lut4-cd2"}
+SLOW_FOR_APPLE = {"lut4-pc", "lut4-cd2", "sp50-lut4"}
 
 
 def pipeline(config: str) -> str:
@@ -60,7 +61,8 @@ def pipeline(config: str) -> str:
 def weight_sqnr(original: Path, compressed: Path) -> list:
     proc = subprocess.run([sys.executable, str(HERE / "weight_sqnr.py"), str(original),
                            str(compressed)], capture_output=True, text=True, check=True)
-    return json.loads(proc.stdout.splitlines()[-1])["sqnr_db"]
+    result = json.loads(proc.stdout.splitlines()[-1])
+    return list(zip(result["sqnr_db"], result["zeros"]))
 
 
 def apple_python(venv: Path) -> Path:
@@ -74,9 +76,14 @@ def apple_python(venv: Path) -> Path:
     return python
 
 
-def run_side(python: Path, *args) -> dict:
-    proc = subprocess.run([str(python), str(SIDE), *map(str, args)],
-                          capture_output=True, text=True)
+def run_side(python: Path, *args, timeout=None) -> dict:
+    """One side's JSON result; {"hung": True} if it outlived `timeout` (Apple's
+    fork pool can deadlock after torch has run OpenMP in the process)."""
+    try:
+        proc = subprocess.run([str(python), str(SIDE), *map(str, args)],
+                              capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"hung": True, "seconds": None}
     lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
     if proc.returncode != 0 or not lines:
         raise RuntimeError(f"{python} {SIDE} {' '.join(map(str, args))} failed:\n"
@@ -111,6 +118,8 @@ def main() -> None:
     p.add_argument("--apple-venv", type=Path, default=REPO / ".venv-apple")
     p.add_argument("--no-apple", action="store_true", help="measure this project only")
     p.add_argument("--configs", nargs="*", default=list(CONFIGS))
+    p.add_argument("--apple-timeout", type=float, default=900,
+                   help="seconds before Apple's side counts as hung")
     args = p.parse_args()
 
     ours = Path(sys.executable)
@@ -131,20 +140,20 @@ def main() -> None:
             for config in args.configs:
                 side = ["--dtype", dtype, "--config", config, "--size", args.size,
                         "--layers", args.layers]
-                palettize = config in PALETTIZE_CONFIGS
+                object_only = config in PALETTIZE_CONFIGS + SPARSIFY_CONFIGS
                 mine_out, theirs_out = tmp / "ours.mlir", tmp / "apple.mlir"
-                write = lambda path: ["--write", path] if palettize else []  # noqa: E731
+                write = lambda path: ["--write", path] if object_only else []  # noqa: E731
                 mine = run_side(ours, "object", *side, "--reps", args.reps + 1,
                                 *write(mine_out))["seconds"]
                 theirs = None
                 if apple:
                     reps = 1 if config in SLOW_FOR_APPLE else args.reps + 1
                     theirs = run_side(apple, "object", *side, "--reps", reps,
-                                      *write(theirs_out))["seconds"]
+                                      *write(theirs_out), timeout=args.apple_timeout)["seconds"]
                 rows.append(("object", dtype, config, theirs, mine))
-                if palettize:
+                if object_only:
                     sqnrs.append((dtype, config,
-                                  weight_sqnr(model, theirs_out) if apple else None,
+                                  weight_sqnr(model, theirs_out) if theirs else None,
                                   weight_sqnr(model, mine_out)))
                     print(".", end="", file=sys.stderr, flush=True)
                     continue
@@ -166,11 +175,14 @@ def main() -> None:
     print("|---|---|---|---|---|---|")
     for path, dtype, config, theirs, mine in rows:
         if path == "object":
-            verb = "palettize" if config in PALETTIZE_CONFIGS else "quantize"
+            verb = ("palettize" if config in PALETTIZE_CONFIGS else
+                    "sparsify" if config in SPARSIFY_CONFIGS else "quantize")
             label = f"`{verb}_weights(apple_program)` (1st call; median of the next)"
             mine_s = f"{mine[0]:.3f}; {statistics.median(mine[1:]):.3f}"
             theirs_s = ratio = "-"
-            if theirs and len(theirs) > 1:
+            if apple and theirs is None:
+                theirs_s = f"hung (killed after {args.apple_timeout:.0f} s)"
+            elif theirs and len(theirs) > 1:
                 theirs_s = f"{theirs[0]:.3f}; {statistics.median(theirs[1:]):.3f}"
                 ratio = (f"{theirs[0] / mine[0]:.1f}x; "
                          f"{statistics.median(theirs[1:]) / statistics.median(mine[1:]):.1f}x")
@@ -190,11 +202,14 @@ def main() -> None:
         print(f"| {label} | {dtype} | {CONFIGS[config]} | {theirs_s} | {mine_s} | {ratio} |")
     if sqnrs:
         print("\nWeight SQNR against the float weights (dB, per layer), the first call's result:")
+        print("(sparsify: with the fraction of zeros in the decoded weight)")
         print("\n| dtype | configuration | Apple's reference | ours | ours - Apple's (worst layer) |")
         print("|---|---|---|---|---|")
         for dtype, config, theirs, mine in sqnrs:
-            fmt = lambda v: " / ".join(f"{x:.2f}" for x in v)  # noqa: E731
-            delta = (f"{min(m - t for m, t in zip(mine, theirs)):+.2f}" if theirs else "-")
+            sparse = config in SPARSIFY_CONFIGS
+            fmt = lambda v: " / ".join(  # noqa: E731
+                f"{x:.2f}" + (f" ({z:.1%})" if sparse else "") for x, z in v)
+            delta = (f"{min(m[0] - t[0] for m, t in zip(mine, theirs)):+.2f}" if theirs else "-")
             print(f"| {dtype} | {CONFIGS[config]} | {fmt(theirs) if theirs else '-'} | "
                   f"{fmt(mine)} | {delta} |")
 

@@ -7,7 +7,8 @@ is decoded from its constants in float64 by the report's decoder
 different op chains for the same weight (casts around a float
 blockwise_shift_scale, or the direct form); both decode the same way.
 
-    python bench/weight_sqnr.py ORIGINAL.mlir COMPRESSED.mlir  -> JSON {"sqnr_db": [...]}
+    python bench/weight_sqnr.py ORIGINAL.mlir COMPRESSED.mlir
+        -> JSON {"sqnr_db": [...], "zeros": [fraction of zeros, ...]} per layer
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ def weights(path: str) -> list:
 def main(argv) -> None:
     original, compressed = weights(argv[0]), weights(argv[1])
     assert len(original) == len(compressed), (len(original), len(compressed))
-    print(json.dumps({"sqnr_db": [sqnr_db(o, c) for o, c in zip(original, compressed)]}))
+    print(json.dumps({"sqnr_db": [sqnr_db(o, c) for o, c in zip(original, compressed)],
+                      "zeros": [float(np.mean(c == 0)) for c in compressed]}))
 
 
 if __name__ == "__main__":
