@@ -161,11 +161,6 @@ struct Geometry {
   int64_t groupOfVector(int64_t v) const {
     return ((v / In) % (C / cd)) / (gc / cd);
   }
-  /// The v-th vector (in index order) of group g.
-  int64_t groupVector(int64_t g, int64_t t) const {
-    const int64_t run = (gc / cd) * In;
-    return (t / run) * (C / cd) * In + g * run + t % run;
-  }
 };
 
 constexpr int64_t kScanChunk = 1 << 16;   // elements per unit of simple scans
@@ -641,12 +636,20 @@ QuantResult palettizeWithIsa(Isa isa, const void *src, SrcType st,
     const int k = (int)std::min<int64_t>(nv, maxK);
     const int cd = (int)g.cd;
     auto clusterGroup = [&](int64_t grp, const ParallelFor *inner) {
+      // The group's vectors in index order: for each outer position, its
+      // channel vectors, each at every inner position (counters, not
+      // divisions, per vector).
       std::vector<float> data(nv * cd);
-      for (int64_t t = 0; t < nv; ++t) {
-        const int64_t base = g.vectorBase(g.groupVector(grp, t));
-        for (int c = 0; c < cd; ++c)
-          data[t * cd + c] = loadSrc(src, st, base + c * g.In);
-      }
+      const int64_t vectorsPerGroup = g.gc / cd;
+      int64_t t = 0;
+      for (int64_t o = 0; o < g.O; ++o)
+        for (int64_t cv = grp * vectorsPerGroup; cv < (grp + 1) * vectorsPerGroup;
+             ++cv) {
+          const int64_t base = (o * g.C + cv * cd) * g.In;
+          for (int64_t i = 0; i < g.In; ++i, ++t)
+            for (int c = 0; c < cd; ++c)
+              data[t * cd + c] = loadSrc(src, st, base + c * g.In + i);
+        }
       sse[grp] = vectorKMeans(data.data(), nv, cd, k,
                               lutF64.data() + grp * width, inner);
       clusters[grp] = k;
@@ -773,29 +776,54 @@ QuantResult palettizeWithIsa(Isa isa, const void *src, SrcType st,
     const int cd = (int)g.cd;
     runParallel(pf, (size_t)units, [&](size_t b, size_t e) {
       uint8_t stage[kIndexChunk];
-      std::vector<double> x(cd);
+      const int P = (int)g.P;
+      const int64_t cvs = g.C / cd, vectorsPerGroup = g.gc / cd;
+      std::vector<double> x(cd), d(P), entT((size_t)P * cd);
       for (size_t u = b; u < e; ++u) {
         const int64_t i0 = (int64_t)u * kIndexChunk,
                       i1 = std::min(nIdx, i0 + kIndexChunk);
+        // Vector v = (o * cvs + cv) * In + i; counters from i0 on.
+        int64_t i = i0 % g.In, cv = (i0 / g.In) % cvs, o = i0 / (g.In * cvs);
+        int64_t set = -1;
         for (int64_t v = i0; v < i1; ++v) {
-          const int64_t base = g.vectorBase(v);
+          if (cv / vectorsPerGroup != set) {
+            // The set's entries, component-major (entT[c * P + j]).
+            set = cv / vectorsPerGroup;
+            const double *ent = dec.set(set);
+            for (int j = 0; j < P; ++j)
+              for (int c = 0; c < cd; ++c)
+                entT[(size_t)c * P + j] = ent[j * cd + c];
+          }
+          const int64_t base = (o * g.C + cv * cd) * g.In + i;
           for (int c = 0; c < cd; ++c)
             x[c] = loadD(src, st, base + c * g.In);
-          const double *ent = dec.set(g.groupOfVector(v));
-          double best = INFINITY;
-          int bj = 0;
-          for (int j = 0; j < (int)g.P; ++j) {
-            double d = 0;
-            for (int c = 0; c < cd; ++c) {
-              const double t = x[c] - ent[j * cd + c];
-              d += t * t;
-            }
-            if (d < best) {
-              best = d;
-              bj = j;
+          // Squared distances summed over c in order (as before, lane by
+          // lane), then the nearest with ties to the lowest index.
+          for (int j = 0; j < P; ++j)
+            d[j] = 0;
+          for (int c = 0; c < cd; ++c) {
+            const double xc = x[c];
+            const double *ec = entT.data() + (size_t)c * P;
+            for (int j = 0; j < P; ++j) {
+              const double t = xc - ec[j];
+              d[j] += t * t;
             }
           }
+          double best = d[0];
+          int bj = 0;
+          for (int j = 1; j < P; ++j)
+            if (d[j] < best) {
+              best = d[j];
+              bj = j;
+            }
           stage[v - i0] = (uint8_t)bj;
+          if (++i == g.In) {
+            i = 0;
+            if (++cv == cvs) {
+              cv = 0;
+              ++o;
+            }
+          }
         }
         packCodes(stage, i0, i1 - i0, p.nBits, idxOut);
       }
