@@ -189,15 +189,13 @@ def decode_value(value, constants=None) -> np.ndarray:
     return np.asarray(args[0]).astype(np.float64)   # sparse_with_bitmask_to_dense, cast
 
 
-def _ops_of(value, location: str) -> List[str]:
-    """Names of the decode ops (of ``location``) that ``value`` is computed by."""
+def _replacement_ops(value, location: str):
+    """The decode ops of ``location`` that compute ``value``, outermost first."""
     op = value.owner
-    if op.name not in _DECODE_OPS or str(op.location) != location:
-        return []
-    names = [op.name]
-    for v in op.operands:
-        names += _ops_of(v, location)
-    return names
+    if op.name in _DECODE_OPS and str(op.location) == location:
+        yield op
+        for v in op.operands:
+            yield from _replacement_ops(v, location)
 
 
 def quantization_report(before: AIProgram, after: AIProgram) -> QuantizationReport:
@@ -233,20 +231,6 @@ def quantization_report(before: AIProgram, after: AIProgram) -> QuantizationRepo
     return QuantizationReport(rows, unchanged=len(originals) - len(replaced))
 
 
-def _stored_constants(value, location: str, constants) -> List[object]:
-    """The constants a replacement reads (its leaves)."""
-    op = value.owner
-    if op.name == "coreai.constant":
-        info = constants.get(value)
-        return [info] if info is not None else []
-    if op.name not in _DECODE_OPS or str(op.location) != location:
-        return []
-    found = []
-    for v in op.operands:
-        found += _stored_constants(v, location, constants)
-    return found
-
-
 def _measure(op, original, constants) -> Optional[WeightRow]:
     """The row of the replacement ending in ``op`` (None if it reads values
     that are not constants)."""
@@ -257,47 +241,44 @@ def _measure(op, original, constants) -> Optional[WeightRow]:
     except (ValueError, KeyError):
         return None
     weight = original.numpy()
-    stored = _stored_constants(result, location, constants)
-    ops = _ops_of(result, location)
+    ops = list(_replacement_ops(result, location))
+    by_name = {o.name: o for o in reversed(ops)}   # the outermost of each kind
+    stored = [constants[v] for o in ops for v in o.operands if v in constants]
     common = dict(location=location, shape=tuple(weight.shape),
                   weight_dtype=original.element_type,
                   sqnr_db=sqnr_db(weight.astype(np.float64), approx),
                   bytes_before=original.stored_bytes,
                   bytes_after=sum(c.stored_bytes for c in stored))
-    by_op = {}
-    for info in stored:
-        for use in info.operation.results[0].uses:
-            by_op.setdefault(use.owner.name, []).append(info)
-    if "coreai.build_sparse_with_bitmask" in ops:
-        values = [c for c in stored if c.element_type != "ui1" and len(c.shape) == 1]
-        joint = ("palettized" if "coreai.lut_to_dense" in ops else
-                 "quantized" if "coreai.blockwise_shift_scale" in ops else "")
-        value_type = min(values, key=lambda c: -c.shape[0]).element_type if values else ""
-        return WeightRow(**common, dtype=value_type, scale_dtype="", granularity="",
-                         block_size=None, method="sparsify",
+
+    def operand(name, index):
+        return constants.get(by_name[name].operands[index]) if name in by_name else None
+
+    bss_scale = operand("coreai.blockwise_shift_scale", 1)
+    if "coreai.build_sparse_with_bitmask" in by_name:
+        # The stored values: the sparse op's own operand, or what a LUT or a
+        # scale decodes into it.
+        values = (operand("coreai.lut_to_dense", 0) or operand("coreai.build_sparse_with_bitmask", 0)
+                  or operand("coreai.blockwise_shift_scale", 0))
+        joint = ("palettized" if "coreai.lut_to_dense" in by_name else
+                 "quantized" if "coreai.blockwise_shift_scale" in by_name else "")
+        return WeightRow(**common, dtype=values.element_type if values else "",
+                         scale_dtype=bss_scale.element_type if bss_scale else "",
+                         granularity="", block_size=None, method="sparsify",
                          zero_fraction=float(np.mean(approx == 0)), joint=joint)
-    if "coreai.lut_to_dense" in ops:
-        palette = next(o for o in _walk_ops(result, location) if o.name == "coreai.lut_to_dense")
-        indices, lut = (constants[v] for v in list(palette.operands)[:2])
-        scale = [c for c in by_op.get("coreai.blockwise_shift_scale", [])][:1]
+    if "coreai.lut_to_dense" in by_name:
+        indices, lut = operand("coreai.lut_to_dense", 0), operand("coreai.lut_to_dense", 1)
         granularity, group = _granularity_of_luts(weight.shape, lut.shape)
         return WeightRow(**common, dtype=lut.element_type,
-                         scale_dtype=scale[0].element_type if scale else "",
+                         scale_dtype=bss_scale.element_type if bss_scale else "",
                          granularity=granularity, block_size=group, method="palettize",
                          index_dtype=indices.element_type, lut_entries=int(lut.shape[-2]),
                          lut_vector=int(lut.shape[-1]))
-    data, scale = (constants[v] for v in list(op.operands)[:2])
+    data, scale = operand("coreai.blockwise_shift_scale", 0), bss_scale
+    if data is None or scale is None:
+        return None
     granularity, block = _granularity(weight.shape, scale.shape)
     return WeightRow(**common, dtype=data.element_type, scale_dtype=scale.element_type,
                      granularity=granularity, block_size=block)
-
-
-def _walk_ops(value, location: str):
-    op = value.owner
-    if op.name in _DECODE_OPS and str(op.location) == location:
-        yield op
-        for v in op.operands:
-            yield from _walk_ops(v, location)
 
 
 compression_report = quantization_report
