@@ -181,6 +181,7 @@ double lloydBound(const double *v, const Prefix &P, int64_t n, int k) {
 
 /// Row minima of one DP layer (see optimalKMeans1D).
 struct Solver {
+
   RowScanFn scan;
   RowScanArgs args;
   double *D;                 // this layer, D[b]
@@ -197,20 +198,31 @@ struct Solver {
 
   /// Rows [lo, hi] with argmins in [alo, ahi]. The bracket never empties:
   /// alo <= ahi, and alo is an argmin of a row left of lo, so alo <= lo - 1.
+  /// Divide and conquer, one level of the recursion at a time: the middle
+  /// rows of a level's segments are independent, so their scans (short,
+  /// latency-bound) overlap in the processor. Each row gets the bracket the
+  /// depth-first order would give it, so the results are the same.
   void rows(int64_t lo, int64_t hi, int64_t alo, int64_t ahi) const {
-    while (lo <= hi) {
-      const int64_t mid = lo + (hi - lo) / 2;
-      const int64_t bi = row(mid, alo, std::min(ahi, mid - 1));
-      if (!(D[mid] <= cap)) {
-        // Past the optimal path: drop this row and everything right of it.
-        D[mid] = INFINITY;
-        hi = mid - 1;
-        ahi = bi;
-        continue;
+    struct Segment {
+      int64_t lo, hi, alo, ahi;
+    };
+    std::vector<Segment> level{{lo, hi, alo, ahi}}, next;
+    while (!level.empty()) {
+      next.clear();
+      for (const Segment &s : level) {
+        const int64_t mid = s.lo + (s.hi - s.lo) / 2;
+        const int64_t bi = row(mid, s.alo, std::min(s.ahi, mid - 1));
+        if (mid > s.lo)
+          next.push_back({s.lo, mid - 1, s.alo, bi});
+        if (!(D[mid] <= cap)) {
+          // Past the optimal path: drop this row and everything right of it.
+          D[mid] = INFINITY;
+          continue;
+        }
+        if (mid < s.hi)
+          next.push_back({mid + 1, s.hi, bi, s.ahi});
       }
-      rows(mid + 1, hi, bi, ahi);
-      hi = mid - 1;
-      ahi = bi;
+      std::swap(level, next);
     }
   }
 };
