@@ -121,7 +121,12 @@ void assign(const void *src, SrcType st, int64_t e0, int64_t n,
   }
 }
 
-const PaletteKernels kKernels = {rowScan, assign};
+void solveLayer(const LayerArgs &l, int64_t lo, int64_t hi, int64_t alo,
+                int64_t ahi) {
+  solveLayerWith(rowScan, l, lo, hi, alo, ahi);
+}
+
+const PaletteKernels kKernels = {solveLayer, assign};
 
 } // namespace
 

@@ -76,7 +76,12 @@ void assignGeneric(const void *src, SrcType st, int64_t e0, int64_t n,
 }
 
 namespace {
-const PaletteKernels kGenericPalette = {rowScanGeneric, assignGeneric};
+void solveLayerGeneric(const LayerArgs &l, int64_t lo, int64_t hi, int64_t alo,
+                       int64_t ahi) {
+  solveLayerWith(rowScanGeneric, l, lo, hi, alo, ahi);
+}
+
+const PaletteKernels kGenericPalette = {solveLayerGeneric, assignGeneric};
 } // namespace
 
 const PaletteKernels *paletteKernelsFor(Isa isa) {

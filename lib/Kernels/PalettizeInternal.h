@@ -97,6 +97,60 @@ struct RowScanArgs {
 using RowScanFn = int64_t (*)(const RowScanArgs &, int64_t b, int64_t lo,
                               int64_t hi, double *best);
 
+/// One layer of the DP: its rows' minima D[b] and argmins opt[b], rows past
+/// `cap` (beyond the optimal path) marked +inf and not followed.
+struct LayerArgs {
+  RowScanArgs scan;
+  double *D;
+  int32_t *opt;
+  double cap;
+};
+
+/// Rows [lo, hi] of a layer with argmins in [alo, ahi] (the argmin is
+/// monotone in the row), by divide and conquer: the middle row's argmin
+/// splits the bracket of the rows left and right of it. The bracket never
+/// empties: alo <= ahi, and alo is an argmin of a row left of lo, so alo <=
+/// lo - 1. A row whose value exceeds the cap lies right of the optimal path
+/// (rows up to it have exact, nondecreasing values below the cap), and so
+/// does every row after it: those are marked +inf and not computed. The
+/// recursion runs one level at a time: the middle rows of a level are
+/// independent, so their (short, latency-bound) scans overlap in the
+/// processor; each row gets the bracket the depth-first order would give.
+using LayerFn = void (*)(const LayerArgs &, int64_t lo, int64_t hi,
+                         int64_t alo, int64_t ahi);
+
+/// LayerFn with a given row scan (a RowScanFn's semantics), which the
+/// compiler inlines into the loop.
+template <typename Scan>
+static inline void solveLayerWith(const Scan &scan, const LayerArgs &l,
+                                  int64_t lo, int64_t hi, int64_t alo,
+                                  int64_t ahi) {
+  struct Segment {
+    int64_t lo, hi, alo, ahi;
+  };
+  std::vector<Segment> level{{lo, hi, alo, ahi}}, next;
+  while (!level.empty()) {
+    next.clear();
+    for (const Segment &s : level) {
+      const int64_t mid = s.lo + (s.hi - s.lo) / 2;
+      double best;
+      const int64_t bi =
+          scan(l.scan, mid, s.alo, std::min(s.ahi, mid - 1), &best);
+      l.D[mid] = best;
+      l.opt[mid] = (int32_t)bi;
+      if (mid > s.lo)
+        next.push_back({s.lo, mid - 1, s.alo, bi});
+      if (!(best <= l.cap)) {
+        l.D[mid] = INFINITY; // past the optimal path, and so is the rest
+        continue;
+      }
+      if (mid < s.hi)
+        next.push_back({mid + 1, s.hi, bi, s.ahi});
+    }
+    std::swap(level, next);
+  }
+}
+
 /// Nearest entry of one set (scalar LUTs): the distinct decoded values
 /// ascending, each with its lowest index, and the midpoints between
 /// neighbours (exact when the f64 sum is; otherwise the sign of its error).
@@ -181,7 +235,7 @@ using AssignFn = void (*)(const void *src, SrcType st, int64_t e0, int64_t n,
 
 /// The vectorized pieces of palettization, per ISA path.
 struct PaletteKernels {
-  RowScanFn rowScan;
+  LayerFn solveLayer;    // solveLayerWith() on the path's row scan
   AssignFn assignSmall; // tables with r <= 16
 };
 const PaletteKernels *paletteKernelsFor(Isa);

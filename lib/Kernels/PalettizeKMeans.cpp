@@ -179,54 +179,6 @@ double lloydBound(const double *v, const Prefix &P, int64_t n, int k) {
   return best;
 }
 
-/// Row minima of one DP layer (see optimalKMeans1D).
-struct Solver {
-
-  RowScanFn scan;
-  RowScanArgs args;
-  double *D;                 // this layer, D[b]
-  int32_t *opt;              // argmins, opt[b]
-  double cap;
-
-  int64_t row(int64_t b, int64_t lo, int64_t hi) const {
-    double best;
-    const int64_t bi = scan(args, b, lo, hi, &best);
-    D[b] = best;
-    opt[b] = (int32_t)bi;
-    return bi;
-  }
-
-  /// Rows [lo, hi] with argmins in [alo, ahi]. The bracket never empties:
-  /// alo <= ahi, and alo is an argmin of a row left of lo, so alo <= lo - 1.
-  /// Divide and conquer, one level of the recursion at a time: the middle
-  /// rows of a level's segments are independent, so their scans (short,
-  /// latency-bound) overlap in the processor. Each row gets the bracket the
-  /// depth-first order would give it, so the results are the same.
-  void rows(int64_t lo, int64_t hi, int64_t alo, int64_t ahi) const {
-    struct Segment {
-      int64_t lo, hi, alo, ahi;
-    };
-    std::vector<Segment> level{{lo, hi, alo, ahi}}, next;
-    while (!level.empty()) {
-      next.clear();
-      for (const Segment &s : level) {
-        const int64_t mid = s.lo + (s.hi - s.lo) / 2;
-        const int64_t bi = row(mid, s.alo, std::min(s.ahi, mid - 1));
-        if (mid > s.lo)
-          next.push_back({s.lo, mid - 1, s.alo, bi});
-        if (!(D[mid] <= cap)) {
-          // Past the optimal path: drop this row and everything right of it.
-          D[mid] = INFINITY;
-          continue;
-        }
-        if (mid < s.hi)
-          next.push_back({mid + 1, s.hi, bi, s.ahi});
-      }
-      std::swap(level, next);
-    }
-  }
-};
-
 /// The Lagrangian relaxation: min over all partitions (any number of
 /// clusters) of sum(cost + lambda). The argmin of each row is monotone
 /// (Monge cost), so a queue of candidates with the rows where each takes
@@ -426,17 +378,13 @@ double optimalKMeans1DWith(const PaletteKernels &kernels, const double *v,
     o.assign(r1 - r0 + 1, 0);
     double *D = cur.data() - m;
 
-    // Rows r0..r1 by divide and conquer (rows [lo, hi] have their argmins
-    // in [alo, ahi]). A row whose value exceeds the cap lies right of the
-    // optimal path's row of this layer (rows up to it have exact,
-    // nondecreasing values below the cap), and so does every row after it:
-    // those are marked unusable and not computed.
+    // Rows r0..r1 (LayerFn; the last layer's one row n is the optimum
+    // itself: never capped).
     for (int64_t b = r0; b <= r1; ++b)
       D[b] = INFINITY;
-    // (The last layer's one row n is the optimum itself: never capped.)
-    Solver sv{kernels.rowScan, {W, S1, S2, Dp}, D, o.data() - r0,
-              m == k ? INFINITY : cap};
-    sv.rows(r0, r1, m - 1, aMax);
+    kernels.solveLayer({{W, S1, S2, Dp}, D, o.data() - r0,
+                        m == k ? INFINITY : cap},
+                       r0, r1, m - 1, aMax);
     std::swap(prev, cur);
   }
   const double sse = std::max(0.0, prev[n - k]); // layer k: the one row n
