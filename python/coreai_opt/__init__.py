@@ -1,8 +1,9 @@
-"""Native weight quantization for Apple Core AI programs.
+"""Native weight compression for Apple Core AI programs.
 
-``coreai_opt.coreai_utils.quantize_weights`` quantizes the weights of a Core
-AI program (MLIR in the ``coreai`` dialect) with a C++ MLIR pass;
-``coreai_opt.AIProgram`` reads, verifies, prints and saves programs.
+``coreai_opt.coreai_utils.quantize_weights``, ``palettize_weights`` and
+``sparsify_weights`` compress the weights of a Core AI program (MLIR in the
+``coreai`` dialect) with C++ MLIR passes; ``coreai_opt.AIProgram`` reads,
+verifies, prints and saves programs.
 """
 
 from importlib import metadata as _metadata

@@ -10,7 +10,8 @@ def register_dialects(context: ir.Context) -> None:
     """Loads the coreai dialect into a context and allows unregistered dialects."""
 
 def register_passes() -> None:
-    """Registers the coreai passes (quantize-weights) for pipeline strings."""
+    """Registers the coreai passes (quantize-weights, palettize-weights,
+    sparsify-weights) for pipeline strings."""
 
 def elements_data(attribute: ir.Attribute) -> Tuple[str, Optional[bytes], bool]:
     """(kind, bytes, is_splat) of a dense ("dense") or dense_resource
