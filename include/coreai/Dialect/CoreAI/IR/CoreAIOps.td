@@ -325,7 +325,15 @@ def CoreAI_LutToDenseOp : CoreAI_P1aOp<"lut_to_dense",
   }];
 }
 def CoreAI_LutToSparseWithBitmaskOp : CoreAI_P1aOp<"lut_to_sparse_with_bitmask",
-    (ins AnyType:$indices, AnyType:$lut, AnyType:$axis), [Pure], (outs AnyType:$result)>;
+    (ins AnyType:$indices, AnyType:$lut, AnyType:$axis), [Pure], (outs AnyType:$result)> {
+  let summary = "Decodes palettized indices into a sparse tensor";
+  let description = [{
+    As `lut_to_dense`, with a sparse result: the palettized values of a
+    sparse tensor's kept elements. (The weight transforms emit
+    `lut_to_dense` on the kept values instead, then
+    `build_sparse_with_bitmask`.)
+  }];
+}
 def CoreAI_MaxPool2dOp : CoreAI_P1aOp<"max_pool_2d",
     (ins AnyType:$input, AnyType:$kernel_size, AnyType:$stride, AnyType:$dilation, AnyType:$ceil_mode), [Pure], (outs AnyType:$output)>;
 def CoreAI_MaxPool3dOp : CoreAI_P1aOp<"max_pool_3d",
@@ -376,7 +384,19 @@ def CoreAI_SoftmaxOp : CoreAI_P1aOp<"softmax",
     (ins AnyType:$input, AnyType:$axis), [Pure], (outs AnyType:$output)>;
 def CoreAI_SortOp : CoreAI_P1bOp<"sort",
     (ins AnyType:$input, AnyType:$dim, AnyType:$descending, AnyType:$stable), [Pure], (outs AnyType:$result)>;
-def CoreAI_SparseWithBitmaskToDenseOp : CoreAI_P2Op<"sparse_with_bitmask_to_dense", (ins AnyType:$input), (outs AnyType:$result)>;
+def CoreAI_SparseWithBitmaskToDenseOp : CoreAI_P2Op<"sparse_with_bitmask_to_dense", (ins AnyType:$input), (outs AnyType:$result)> {
+  let summary = "Expands a bitmask sparse tensor to a dense one";
+  let description = [{
+    The result has the input's shape and element type without the sparse
+    encoding; positions whose mask bit is 0 read as zero (code 0 for integer
+    and FP8 values, which a following `blockwise_shift_scale` with a zero
+    point of 0 decodes to 0).
+
+    ```mlir
+    %w = coreai.sparse_with_bitmask_to_dense %s : tensor<32x32xf16, #coreai.sparse_tensor_encoding<bitmask, numNonZero = 512, posWidth = 1, crdWidth = 1>> -> tensor<32x32xf16>
+    ```
+  }];
+}
 def CoreAI_SqrtOp : CoreAI_P2Op<"sqrt", (ins AnyType:$x), (outs AnyType:$output)>;
 def CoreAI_SubOp : CoreAI_P1aOp<"sub",
     (ins AnyType:$x, AnyType:$y), [Pure], (outs AnyType:$output)>;
@@ -411,7 +431,18 @@ def CoreAI_AsymmetricQuantStatsOp
                    (outs AnyType:$scale, AnyType:$zero_point)>;
 
 def CoreAI_CastOp : CoreAI_P2toOp<"cast", (ins AnyType:$input),
-                                  (outs AnyType:$output)>;
+                                  (outs AnyType:$output)> {
+  let summary = "Converts a tensor to another element type";
+  let description = [{
+    Same shape; `f32 to f32` is legal. Apple's palettize reference wraps its
+    float `blockwise_shift_scale` in casts; this project's transforms emit
+    none.
+
+    ```mlir
+    %y = coreai.cast %x : tensor<4x8xf16> to tensor<4x8xf32>
+    ```
+  }];
+}
 
 def CoreAI_ImageToTensorOp : CoreAI_Op<"image_to_tensor", [Pure]> {
   let summary = "Converts an image to a tensor";
