@@ -25,6 +25,7 @@ CONFIGS = {
     "s50": dict(target_sparsity=0.5),
     "s30": dict(target_sparsity=0.3),
     "s100": dict(target_sparsity=1.0),
+    "s0": dict(target_sparsity=0.0),
     "block4": dict(target_sparsity=0.5, block_size=4),
     "nm24": dict(target_sparsity=None, n_m_ratio=(2, 4)),
     "nm13": dict(target_sparsity=None, n_m_ratio=(1, 3)),
