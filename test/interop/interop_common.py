@@ -66,6 +66,39 @@ def run_apple(path: Path, out: Path, int_high: int, seed: int = 0):
     return result, outputs
 
 
+def run_apple_given(programs: dict, tmp: Path) -> dict:
+    """Runs each program {key: (text, {input name: array})} in Apple's CPU runtime on the
+    given inputs, all in one runner process. Returns {key: (json result, {output name:
+    array} or None)}; bf16 outputs come back as ml_dtypes.bfloat16 arrays."""
+    import ml_dtypes
+
+    spec, files = [], {}
+    for i, (key, (text, inputs)) in enumerate(programs.items()):
+        stem = tmp / f"program{i}"
+        stem.with_suffix(".mlir").write_text(text)
+        np.savez(f"{stem}.in.npz", **inputs)
+        spec.append({"file": f"{stem}.mlir", "inputs": f"{stem}.in.npz", "out": f"{stem}.out.npz"})
+        files[key] = spec[-1]
+    spec_path = tmp / "spec.json"
+    spec_path.write_text(json.dumps(spec))
+    proc = subprocess.run([sys.executable, str(RUNNER), "run-given", str(spec_path)],
+                          capture_output=True, text=True, timeout=RUN_TIMEOUT * 3)
+    results = {r["file"]: r for r in (json.loads(line) for line in proc.stdout.splitlines()
+                                      if line.startswith("{"))}
+    out = {}
+    for key, entry in files.items():
+        result = results.get(entry["file"], {"ok": False, "stage": "crash",
+                                             "error": proc.stderr[-2000:]})
+        outputs = None
+        if result["ok"]:
+            with np.load(entry["out"]) as data:
+                # npz keeps bf16 (ml_dtypes) arrays as 2-byte voids.
+                outputs = {k[4:]: (data[k].view(ml_dtypes.bfloat16) if data[k].dtype.kind == "V"
+                                   else data[k]) for k in data.files}
+        out[key] = (result, outputs)
+    return out
+
+
 def apple_parse_files(paths):
     """Apple's parser on each file (one subprocess); {path: (ok, error)}."""
     proc = subprocess.run([sys.executable, str(RUNNER), "parse", *map(str, paths)],

@@ -8,14 +8,12 @@ right (the runtime aborts otherwise)."""
 
 from __future__ import annotations
 
-import json
-import subprocess
 import sys
 
 import numpy as np
 import pytest
 
-from interop_common import REPO, RUN_TIMEOUT, RUNNER
+from interop_common import REPO, run_apple_given
 from test_palettize_runtime import CONSUMERS, DTYPES, _weight, identity_program
 
 sys.path.insert(0, str(REPO / "test" / "python"))
@@ -46,34 +44,17 @@ def runtime_results(request, tmp_path_factory):
     et = request.param
     dt = DTYPES[et]
     tmp = tmp_path_factory.mktemp(f"sparsify-{et}")
-    cases, spec = {}, []
+    cases, programs = {}, {}
     for ci, consumer in enumerate(CONSUMERS):
         for config, kwargs in CONFIGS.items():
             w = _weight(consumer, dt, seed=ci)
             text, inputs, back = identity_program(w, et, consumer)
-            out = sparsify_weights(AIProgram.parse(text), weight_num_threshold=0, **kwargs)
-            out_text = out.to_text(generic=False)
-            stem = f"{consumer}-{config}"
-            (tmp / f"{stem}.mlir").write_text(out_text)
-            np.savez(tmp / f"{stem}.in.npz", **inputs)
-            spec.append({"file": str(tmp / f"{stem}.mlir"), "inputs": str(tmp / f"{stem}.in.npz"),
-                         "out": str(tmp / f"{stem}.out.npz")})
-            cases[(consumer, config)] = (w, sr.sparse_weights(out_text), back, spec[-1])
-    spec_path = tmp / "spec.json"
-    spec_path.write_text(json.dumps(spec))
-    proc = subprocess.run([sys.executable, str(RUNNER), "run-given", str(spec_path)],
-                          capture_output=True, text=True, timeout=RUN_TIMEOUT * 3)
-    results = {json.loads(line)["file"]: json.loads(line)
-               for line in proc.stdout.splitlines() if line.startswith("{")}
-    out = {}
-    for key, (w, decoded, back, entry) in cases.items():
-        result = results.get(entry["file"], {"ok": False, "stage": "crash",
-                                             "error": proc.stderr[-2000:]})
-        outputs = None
-        if result["ok"]:
-            with np.load(entry["out"]) as data:
-                outputs = {k[4:]: data[k] for k in data.files}
-        out[key] = (w, decoded, back, result, outputs)
+            out_text = sparsify_weights(AIProgram.parse(text), weight_num_threshold=0,
+                                        **kwargs).to_text(generic=False)
+            programs[(consumer, config)] = (out_text, inputs)
+            cases[(consumer, config)] = (w, sr.sparse_weights(out_text), back)
+    ran = run_apple_given(programs, tmp)
+    out = {key: (*case, *ran[key]) for key, case in cases.items()}
     return et, out
 
 
@@ -86,8 +67,6 @@ def test_runtime_output_is_the_numpy_decode(runtime_results, consumer, config):
     assert result["ok"], (f"Apple's {result['stage']} rejects {consumer} {config} ({et}):\n"
                           f"{result['error']}\n{result.get('traceback', '')}")
     (output,) = outputs.values()
-    if output.dtype.kind == "V":  # npz keeps bf16 as 2-byte voids
-        output = output.view(DTYPES["bf16"])
     runtime = back(np.asarray(output)).astype(np.float64)
     np.testing.assert_array_equal(runtime, decoded[0].decoded)
     # Exactly the spec's zeros, wherever the weight had none.

@@ -355,36 +355,10 @@ void SparsifyWeightsPass::runOnOperation() {
     break;
   }
 
-  // Candidates in program order.
-  std::vector<Candidate> candidates;
-  getOperation().walk([&](ConstantOp op) {
-    if (std::optional<Candidate> c = selectCandidate(op))
-      candidates.push_back(std::move(*c));
-  });
-
-  // Large weights one after another, each split over the thread pool;
-  // small ones side by side, each by one worker.
-  SmallVector<Candidate *> small;
-  for (Candidate &c : candidates) {
-    if (c.w.failed)
-      continue;
-    if (c.layout.numElements() >= weights::kParallelWeightElements)
-      sparsify(c, /*parallel=*/true);
-    else
-      small.push_back(&c);
-  }
-  weights::parallelIndices(&getContext(), small.size(), [&](size_t i) {
-    sparsify(*small[i], /*parallel=*/false);
-  });
-
-  // Warnings and rewrites in program order.
-  for (Candidate &c : candidates) {
-    weights::emitWarnings(c.w, "not sparsified:");
-    if (c.w.failed)
-      ++numSkipped;
-    else
-      rewrite(c);
-  }
+  numSkipped += weights::transformWeights<Candidate>(
+      getOperation(), [&](ConstantOp op) { return selectCandidate(op); },
+      [&](Candidate &c, bool parallel) { sparsify(c, parallel); },
+      [&](Candidate &c) { rewrite(c); }, "not sparsified:");
 }
 
 } // namespace

@@ -9,7 +9,9 @@
 //     users consume weights (or any constant of 1e8 elements or more);
 //   - the weight's output and input axes, inferred from its users;
 //   - the weight's bytes, read in place (splats expanded);
-//   - parallel work on the context's thread pool;
+//   - parallel work on the context's thread pool, and the order of work:
+//     select, compute, then warn and rewrite in program order
+//     (transformWeights());
 //   - the constants of the rewritten IR: resource blobs named after their
 //     content, inline values below 256 elements, splats;
 //   - warnings naming the constant, emitted in program order.
@@ -113,6 +115,46 @@ mlir::ElementsAttr makeZeros(mlir::ShapedType type);
 /// A constant of `value` at `loc`.
 mlir::Value createConstant(mlir::OpBuilder &builder, mlir::Location loc,
                            mlir::ElementsAttr value);
+
+/// Runs a weight transform over `root`: `select(op)` makes a Candidate
+/// (holding a WeightCandidate `w`) of each candidate constant, in program
+/// order; `compute(c, parallel)` runs the kernels for each one that has not
+/// failed (large weights one after another, each split over the thread pool
+/// when `parallel`; small ones side by side, one worker each); then, in
+/// program order, the warnings are emitted (prefixed `notDone` for skipped
+/// constants) and `rewrite(c)` replaces each constant that has not failed.
+/// Output and warnings do not depend on threading. Returns the number of
+/// candidates skipped.
+template <typename Candidate, typename Select, typename Compute,
+          typename Rewrite>
+int64_t transformWeights(mlir::Operation *root, Select select, Compute compute,
+                         Rewrite rewrite, llvm::StringRef notDone) {
+  std::vector<Candidate> candidates;
+  root->walk([&](ConstantOp op) {
+    if (std::optional<Candidate> c = select(op))
+      candidates.push_back(std::move(*c));
+  });
+  llvm::SmallVector<Candidate *> small;
+  for (Candidate &c : candidates) {
+    if (c.w.failed)
+      continue;
+    if (c.w.type.getNumElements() >= kParallelWeightElements)
+      compute(c, /*parallel=*/true);
+    else
+      small.push_back(&c);
+  }
+  parallelIndices(root->getContext(), small.size(),
+                  [&](size_t i) { compute(*small[i], /*parallel=*/false); });
+  int64_t skipped = 0;
+  for (Candidate &c : candidates) {
+    emitWarnings(c.w, notDone);
+    if (c.w.failed)
+      ++skipped;
+    else
+      rewrite(c);
+  }
+  return skipped;
+}
 
 } // namespace weights
 } // namespace coreai
