@@ -161,18 +161,8 @@ void PalettizeWeightsPass::palettize(Candidate &c, bool parallelGroups) {
 
   k::QuantResult result = k::palettize(c.w.weight.data(), c.w.srcType,
                                        c.layout, params, outputs, parallelFor);
-  switch (result.status) {
-  case k::Status::Ok:
-    return;
-  case k::Status::NonFinite:
-    return c.w.fail("it holds NaN or Inf (first at element " +
-                    std::to_string(result.firstBadElement) + ")");
-  case k::Status::Overflow:
-    return c.w.fail("its magnitude is too large: a LUT scale overflows its "
-                    "element type");
-  case k::Status::InvalidArgument:
-    return c.w.fail("the palettization kernel rejected its layout");
-  }
+  c.w.failUnlessOk(result, "a LUT scale overflows its element type",
+                   "palettization");
 }
 
 void PalettizeWeightsPass::rewrite(Candidate &c) {

@@ -130,18 +130,7 @@ void QuantizeWeightsPass::quantize(Candidate &c, bool parallelBlocks) {
       c.w.weight.data(), c.w.srcType, c.layout, params,
       c.data->getMutableData().data(), c.scale->getMutableData().data(),
       c.zeroPoints.data(), parallelFor, &c.digests);
-  switch (result.status) {
-  case k::Status::Ok:
-    return;
-  case k::Status::NonFinite:
-    return c.w.fail("it holds NaN or Inf (first at element " +
-                    std::to_string(result.firstBadElement) + ")");
-  case k::Status::Overflow:
-    return c.w.fail("its magnitude is too large: 2*max|w| or the scale "
-                    "overflows");
-  case k::Status::InvalidArgument:
-    return c.w.fail("the quantization kernel rejected its layout");
-  }
+  c.w.failUnlessOk(result, "2*max|w| or the scale overflows", "quantization");
 }
 
 void QuantizeWeightsPass::rewrite(Candidate &c) {

@@ -127,11 +127,9 @@ void SparsifyWeightsPass::sparsify(Candidate &c, bool parallel) {
   k::SparsityPlan plan;
   k::QuantResult planned = k::planSparsity(
       c.w.weight.data(), c.w.srcType, c.layout, params, parallelFor, plan);
-  if (planned.status == k::Status::NonFinite)
-    return c.w.fail("it holds NaN or Inf (first at element " +
-                    std::to_string(planned.firstBadElement) + ")");
-  if (planned.status != k::Status::Ok)
-    return c.w.fail("the sparsification kernel rejected its layout");
+  c.w.failUnlessOk(planned, "", "sparsification");
+  if (c.w.failed)
+    return;
 
   k::SparsitySizes sizes = k::sparsitySizes(plan);
   c.numNonZero = sizes.numValues;
@@ -190,11 +188,8 @@ void SparsifyWeightsPass::sparsify(Candidate &c, bool parallel) {
         {c.values->getMutableData().data(), c.lut.data(), nullptr},
         parallelFor);
   }
-  if (result.status == k::Status::Overflow)
-    return c.w.fail("its magnitude is too large: the scale of its values "
-                    "overflows its element type");
-  if (result.status != k::Status::Ok)
-    return c.w.fail("the kernel compressing its values rejected them");
+  c.w.failUnlessOk(result, "the scale of its values overflows its element type",
+                   "value compression");
 }
 
 void SparsifyWeightsPass::rewrite(Candidate &c) {

@@ -125,6 +125,21 @@ std::string blobName(uint64_t digest) {
 
 } // namespace
 
+void WeightCandidate::failUnlessOk(const kernels::QuantResult &result,
+                                   StringRef overflow, StringRef kernel) {
+  switch (result.status) {
+  case kernels::Status::Ok:
+    return;
+  case kernels::Status::NonFinite:
+    return fail("it holds NaN or Inf (first at element " +
+                std::to_string(result.firstBadElement) + ")");
+  case kernels::Status::Overflow:
+    return fail("its magnitude is too large: " + overflow.str());
+  case kernels::Status::InvalidArgument:
+    return fail("the " + kernel.str() + " kernel rejected its layout");
+  }
+}
+
 std::optional<kernels::SrcType> getSrcType(Type elementType) {
   if (elementType.isF32())
     return kernels::SrcType::F32;

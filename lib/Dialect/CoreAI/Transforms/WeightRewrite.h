@@ -76,6 +76,11 @@ struct WeightCandidate {
     warnings.push_back(std::move(reason));
     failed = true;
   }
+  /// Marks the candidate skipped unless a kernel's `result` is Ok: NaN/Inf
+  /// (with the first one's index), `overflow` (what overflowed), or the
+  /// `kernel` rejecting the layout.
+  void failUnlessOk(const kernels::QuantResult &result,
+                    llvm::StringRef overflow, llvm::StringRef kernel);
 };
 
 /// The candidate rule; std::nullopt for a constant that is not a candidate
