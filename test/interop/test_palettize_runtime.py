@@ -119,28 +119,33 @@ def _weight(consumer, dt, seed):
     return (rng.standard_normal(shape) * 0.05 * rows).astype(np.float32).astype(dt)
 
 
+def transform_matrix(transform, decode, configs: dict, et: str, tmp):
+    """``transform`` applied to an identity program of every consumer x configuration on a
+    weight of type ``et``, all run in Apple's runtime in one process: {(consumer, config):
+    (weight, decode(printed text), output -> weight, runner result, outputs)}."""
+    from coreai_opt import AIProgram
+
+    cases, programs = {}, {}
+    for ci, consumer in enumerate(CONSUMERS):
+        for config, kwargs in configs.items():
+            w = _weight(consumer, DTYPES[et], seed=ci)
+            text, inputs, back = identity_program(w, et, consumer)
+            out_text = transform(AIProgram.parse(text), weight_num_threshold=0,
+                                 **kwargs).to_text(generic=False)
+            programs[(consumer, config)] = (out_text, inputs)
+            cases[(consumer, config)] = (w, decode(out_text), back)
+    ran = run_apple_given(programs, tmp)
+    return {key: (*case, *ran[key]) for key, case in cases.items()}
+
+
 @pytest.fixture(scope="module", params=sorted(DTYPES))
 def runtime_results(request, tmp_path_factory):
-    """Palettizes every consumer x configuration for one weight type, runs all of them in
-    one runner process; {(consumer, config): (weight, decoded IR, back, result, outputs)}."""
-    from coreai_opt import AIProgram
+    """Every consumer x configuration palettized for one weight type."""
     from coreai_opt.coreai_utils import palettize_weights
 
     et = request.param
-    dt = DTYPES[et]
-    tmp = tmp_path_factory.mktemp(f"palettize-{et}")
-    cases, programs = {}, {}
-    for ci, consumer in enumerate(CONSUMERS):
-        for config, kwargs in CONFIGS.items():
-            w = _weight(consumer, dt, seed=ci)
-            text, inputs, back = identity_program(w, et, consumer)
-            out_text = palettize_weights(AIProgram.parse(text), weight_num_threshold=0,
-                                         **kwargs).to_text(generic=False)
-            programs[(consumer, config)] = (out_text, inputs)
-            cases[(consumer, config)] = (w, pr.palettized_weights(out_text), back)
-    ran = run_apple_given(programs, tmp)
-    out = {key: (*case, *ran[key]) for key, case in cases.items()}
-    return et, out
+    return et, transform_matrix(palettize_weights, pr.palettized_weights, CONFIGS, et,
+                                tmp_path_factory.mktemp(f"palettize-{et}"))
 
 
 @pytest.mark.parametrize("config", sorted(CONFIGS))

@@ -13,8 +13,8 @@ import sys
 import numpy as np
 import pytest
 
-from interop_common import REPO, run_apple_given
-from test_palettize_runtime import CONSUMERS, DTYPES, _weight, identity_program
+from interop_common import REPO
+from test_palettize_runtime import CONSUMERS, DTYPES, transform_matrix
 
 sys.path.insert(0, str(REPO / "test" / "python"))
 import sparse_reference as sr  # noqa: E402
@@ -38,24 +38,12 @@ CONFIGS = {
 
 @pytest.fixture(scope="module", params=sorted(DTYPES))
 def runtime_results(request, tmp_path_factory):
-    from coreai_opt import AIProgram
+    """Every consumer x configuration sparsified for one weight type."""
     from coreai_opt.coreai_utils import sparsify_weights
 
     et = request.param
-    dt = DTYPES[et]
-    tmp = tmp_path_factory.mktemp(f"sparsify-{et}")
-    cases, programs = {}, {}
-    for ci, consumer in enumerate(CONSUMERS):
-        for config, kwargs in CONFIGS.items():
-            w = _weight(consumer, dt, seed=ci)
-            text, inputs, back = identity_program(w, et, consumer)
-            out_text = sparsify_weights(AIProgram.parse(text), weight_num_threshold=0,
-                                        **kwargs).to_text(generic=False)
-            programs[(consumer, config)] = (out_text, inputs)
-            cases[(consumer, config)] = (w, sr.sparse_weights(out_text), back)
-    ran = run_apple_given(programs, tmp)
-    out = {key: (*case, *ran[key]) for key, case in cases.items()}
-    return et, out
+    return et, transform_matrix(sparsify_weights, sr.sparse_weights, CONFIGS, et,
+                                tmp_path_factory.mktemp(f"sparsify-{et}"))
 
 
 @pytest.mark.parametrize("config", sorted(CONFIGS))

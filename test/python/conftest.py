@@ -61,6 +61,30 @@ def float_bytes(a: np.ndarray) -> bytes:
     return a.astype(a.dtype.newbyteorder("<")).tobytes()
 
 
+def gauss(shape, dt=np.float32, seed=0, std=1.0) -> np.ndarray:
+    """Seeded N(0, std^2) values drawn in float64, stored as float32, then as ``dt``."""
+    rng = np.random.default_rng(seed)
+    return (rng.standard_normal(shape) * std).astype(np.float32).astype(dt)
+
+
+def transformed_text(transform, text: str, caplog=None, **kwargs):
+    """The custom-form text of ``transform(AIProgram.parse(text), **kwargs)``; with
+    ``caplog``, also the warnings the call logged on ``coreai_opt.coreai_utils``."""
+    import logging
+
+    from coreai_opt import AIProgram
+
+    program = AIProgram.parse(text)
+    if caplog is None:
+        return transform(program, **kwargs).to_text(generic=False)
+    caplog.clear()
+    logger = "coreai_opt.coreai_utils"
+    with caplog.at_level(logging.WARNING, logger=logger):
+        out = transform(program, **kwargs).to_text(generic=False)
+    return out, [r.getMessage() for r in caplog.records
+                 if r.name == logger and r.levelno == logging.WARNING]
+
+
 def bits_of(a) -> np.ndarray:
     """Bit patterns of an array (for bit-exact comparisons)."""
     a = np.ascontiguousarray(np.asarray(a))

@@ -7,21 +7,19 @@ reference's failure cases, warnings, ``in_place`` and determinism."""
 from __future__ import annotations
 
 import copy
-import logging
 import re
 
 import ml_dtypes
 import numpy as np
 import pytest
 
-from conftest import ProgramBuilder, make_program, read_fixture
+from conftest import ProgramBuilder, gauss, make_program, read_fixture, transformed_text
 import palette_reference as pr
 
 from coreai_opt import AIProgram
 from coreai_opt.coreai_utils import (CompressionGranularity, DType, palettize_weights,
                                      palettize_weights_pipeline)
 
-LOGGER = "coreai_opt.coreai_utils"
 PT, PC, PG = (CompressionGranularity.PER_TENSOR, CompressionGranularity.PER_CHANNEL,
               CompressionGranularity.PER_GROUPED_CHANNEL)
 BF16 = ml_dtypes.bfloat16
@@ -30,19 +28,11 @@ LUT_TYPES = {None: None, DType.INT8: "si8", DType.UINT8: "ui8",
 
 
 def _gauss(shape, dt=np.float32, seed=0, std=0.05):
-    rng = np.random.default_rng(seed)
-    return (rng.standard_normal(shape) * std).astype(np.float32).astype(dt)
+    return gauss(shape, dt, seed, std)
 
 
 def _palettize(text, caplog=None, **kwargs):
-    program = AIProgram.parse(text)
-    if caplog is None:
-        return palettize_weights(program, **kwargs).to_text(generic=False)
-    caplog.clear()
-    with caplog.at_level(logging.WARNING, logger=LOGGER):
-        out = palettize_weights(program, **kwargs).to_text(generic=False)
-    return out, [r.getMessage() for r in caplog.records
-                 if r.name == LOGGER and r.levelno == logging.WARNING]
+    return transformed_text(palettize_weights, text, caplog, **kwargs)
 
 
 # --------------------------------------------------------------------------- arguments

@@ -12,7 +12,7 @@ import ml_dtypes
 import numpy as np
 import pytest
 
-from conftest import (ProgramBuilder, make_program, quantized_weights, read_fixture)
+from conftest import (ProgramBuilder, gauss, make_program, quantized_weights, read_fixture)
 import mlir_blobs as mb
 import quant_reference as qr
 
@@ -23,10 +23,6 @@ from coreai_opt.coreai_utils import CompressionGranularity, DType, QScheme, quan
 LOGGER = "coreai_opt.coreai_utils"
 PB, PC, PT = (CompressionGranularity.PER_BLOCK, CompressionGranularity.PER_CHANNEL,
               CompressionGranularity.PER_TENSOR)
-
-
-def _gauss(shape, dt=np.float32, seed=0):
-    return np.random.default_rng(seed).standard_normal(shape).astype(np.float32).astype(dt)
 
 
 @pytest.fixture
@@ -165,7 +161,7 @@ def test_saved_result_reparses_identically(linear, tmp_path):
 @pytest.mark.parametrize("threshold,quantized", [(4095, True), (4096, False), (0, True),
                                                  (10 ** 6, False)])
 def test_weight_num_threshold(threshold, quantized, caplog):
-    w = _gauss((64, 64))
+    w = gauss((64, 64))
     text = make_program(w, "bmm_y")
     with caplog.at_level(logging.WARNING, logger=LOGGER):
         out = str(quantize_weights(AIProgram.parse(text), DType.INT8,
@@ -178,8 +174,8 @@ def test_weight_num_threshold(threshold, quantized, caplog):
 
 def test_default_threshold_1024():
     b = ProgramBuilder()
-    b.add_weight(_gauss((32, 32)), "bmm_y")      # 1024: not quantized
-    b.add_weight(_gauss((1025,)), "gather_nd")   # 1025: quantized
+    b.add_weight(gauss((32, 32)), "bmm_y")      # 1024: not quantized
+    b.add_weight(gauss((1025,)), "gather_nd")   # 1025: quantized
     out = str(quantize_weights(AIProgram.parse(b.build()), DType.INT8))
     qws = quantized_weights(out)
     assert [q.out_shape for q in qws] == [(1025,)]
@@ -188,8 +184,8 @@ def test_default_threshold_1024():
 
 def test_constant_without_users_not_quantized(caplog):
     b = ProgramBuilder()
-    b.add_weight(_gauss((64, 64)), [], loc="dead")
-    b.add_weight(_gauss((64, 64), seed=1), "bmm_y", loc="live")
+    b.add_weight(gauss((64, 64)), [], loc="dead")
+    b.add_weight(gauss((64, 64), seed=1), "bmm_y", loc="live")
     text = b.build()
     with caplog.at_level(logging.WARNING, logger=LOGGER):
         out = str(quantize_weights(AIProgram.parse(text), DType.INT4, granularity=PB))
@@ -202,10 +198,10 @@ def test_non_candidates_untouched_silently(caplog):
     """Float constants with a non-consumer user, integer constants, small weights and
     dense splats used by relu pass silently and unchanged."""
     b = ProgramBuilder()
-    b.add_weight(_gauss((64, 64)), "relu", loc="relu_user")
-    b.add_weight(_gauss((64, 64), seed=2), ["bmm_y", "relu"], loc="mixed_users")
+    b.add_weight(gauss((64, 64)), "relu", loc="relu_user")
+    b.add_weight(gauss((64, 64), seed=2), ["bmm_y", "relu"], loc="mixed_users")
     b.add_weight(((4096,), "2.5", np.float16), "relu", kind="splat", loc="splat_relu")
-    b.add_weight(_gauss((8, 8)), "bmm_y", loc="small")
+    b.add_weight(gauss((8, 8)), "bmm_y", loc="small")
     text = b.build()
     prog = AIProgram.parse(text)
     before = str(prog)
@@ -264,18 +260,18 @@ def _warnings(caplog):
 
 
 def test_skip_warnings_name_location_type_reason_in_ir_order(caplog):
-    nan = _gauss((64, 64), seed=1)
+    nan = gauss((64, 64), seed=1)
     nan[3, 5] = np.nan
-    inf = _gauss((64, 64), np.float16, seed=2)
+    inf = gauss((64, 64), np.float16, seed=2)
     inf[7, 1] = np.inf
-    ninf = _gauss((64, 64), ml_dtypes.bfloat16, seed=3)
+    ninf = gauss((64, 64), ml_dtypes.bfloat16, seed=3)
     ninf[0, 0] = -np.inf
-    huge = _gauss((64, 64), seed=4)
+    huge = gauss((64, 64), seed=4)
     huge[1, 1] = 3e38          # 2*amax overflows f32
     b = ProgramBuilder()
-    b.add_weight(_gauss((96, 33)), "bmm_x", loc="w.nondiv")
+    b.add_weight(gauss((96, 33)), "bmm_x", loc="w.nondiv")
     b.add_weight(nan, "bmm_y", loc="w.nan")
-    b.add_weight(_gauss((64, 64), seed=9), "bmm_y", loc="w.ok")
+    b.add_weight(gauss((64, 64), seed=9), "bmm_y", loc="w.ok")
     b.add_weight(inf, "bmm_x", loc="w.inf")
     b.add_weight(ninf, "gather_nd", loc="w.ninf")
     b.add_weight(huge, "bmm_x", loc="w.huge")
@@ -304,7 +300,7 @@ def test_skip_warnings_name_location_type_reason_in_ir_order(caplog):
 
 def test_skip_warning_without_explicit_locations(caplog):
     with caplog.at_level(logging.WARNING, logger=LOGGER):
-        out = str(quantize_weights(AIProgram.parse(make_program(_gauss((96, 33)), "bmm_x")),
+        out = str(quantize_weights(AIProgram.parse(make_program(gauss((96, 33)), "bmm_x")),
                                    DType.INT8, granularity=PB))
     msgs = _warnings(caplog)
     assert len(msgs) == 1 and "tensor<96x33xf32>" in msgs[0] and "divisible" in msgs[0]
@@ -313,7 +309,7 @@ def test_skip_warning_without_explicit_locations(caplog):
 
 def test_disagreeing_users_warn_and_fall_back_to_axes_0_1(caplog):
     """Spec: if the uses disagree, warn and fall back to output 0 / input 1 (and quantize)."""
-    w = _gauss((64, 128))
+    w = gauss((64, 128))
     text = make_program(w, ["gather_nd", "bmm_y"], loc="w.both")
     with caplog.at_level(logging.WARNING, logger=LOGGER):
         out = str(quantize_weights(AIProgram.parse(text), DType.INT8, granularity=PB))
@@ -329,7 +325,7 @@ def test_disagreeing_users_warn_and_fall_back_to_axes_0_1(caplog):
 
 def test_agreeing_users_no_warning(caplog):
     """bmm_y + transpose[1,0]->bbmm... x, and two bmm_y uses agree: no warning."""
-    w = _gauss((64, 128))
+    w = gauss((64, 128))
     text = make_program(w, ["bmm_y", "bbmm_y"])
     with caplog.at_level(logging.WARNING, logger=LOGGER):
         out = str(quantize_weights(AIProgram.parse(text), DType.INT8, granularity=PB))
@@ -342,14 +338,14 @@ def test_agreeing_users_no_warning(caplog):
 def _multi_weight_program():
     b = ProgramBuilder()
     for i in range(6):
-        b.add_weight(_gauss((256, 128), [np.float32, np.float16][i % 2], seed=i),
+        b.add_weight(gauss((256, 128), [np.float32, np.float16][i % 2], seed=i),
                      ["bmm_y", "bmm_x", "gather_nd"][i % 3],
                      loc=f"w{i}")
     # over 1M elements: quantized in parallel blocks, its digest from chunks
     # hashed by whichever thread finishes them
-    b.add_weight(_gauss((1024, 1152), seed=6), "bmm_x", loc="w.big")
-    b.add_weight(_gauss((96, 33), seed=7), "bmm_x", loc="w.bad1")
-    b.add_weight(_gauss((33, 96), seed=8), "bmm_x", loc="w.bad2")
+    b.add_weight(gauss((1024, 1152), seed=6), "bmm_x", loc="w.big")
+    b.add_weight(gauss((96, 33), seed=7), "bmm_x", loc="w.bad1")
+    b.add_weight(gauss((33, 96), seed=8), "bmm_x", loc="w.bad2")
     return b.build()
 
 

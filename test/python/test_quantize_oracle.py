@@ -21,7 +21,7 @@ import ml_dtypes
 import numpy as np
 import pytest
 
-from conftest import (ProgramBuilder, bits_of, make_program, mlir_float_type, quantized_weights,
+from conftest import (ProgramBuilder, bits_of, gauss, make_program, mlir_float_type, quantized_weights,
                       read_fixture)
 import mlir_blobs as mb
 import quant_reference as qr
@@ -208,16 +208,12 @@ def test_generic_form_quantizes_like_custom():
 WDTYPES = {"f32": np.float32, "f16": np.float16, "bf16": ml_dtypes.bfloat16}
 
 
-def _gauss(shape, wdt, seed=0):
-    return np.random.default_rng(seed).standard_normal(shape).astype(np.float32).astype(wdt)
-
-
 @pytest.mark.parametrize("cfg", CONFIGS, ids=CONFIG_IDS)
 @pytest.mark.parametrize("wname", list(WDTYPES))
 def test_synthetic_bbmm_y_matches_oracle(wname, cfg):
     """A 128x96 weight as y of broadcasting_batch_matmul: output axis 1, input axis 0."""
     dtype, qscheme, gran, sd = cfg
-    w = _gauss((128, 96), WDTYPES[wname], seed=1)
+    w = gauss((128, 96), WDTYPES[wname], seed=1)
     out, _ = quantize_text(make_program(w, "bbmm_y"), dtype, qscheme, gran, scale_dtype=sd)
     qws = quantized_weights(out)
     assert len(qws) == 1
@@ -256,7 +252,7 @@ SHAPE_CONFIGS = [("int8", "symmetric", g, None) for g in GRANS] + [
 @pytest.mark.parametrize("shape,consumer,perm,oa,ia", SHAPES, ids=SHAPE_IDS)
 def test_synthetic_shapes_and_axes(shape, consumer, perm, oa, ia, cfg):
     dtype, qscheme, gran, sd = cfg
-    w = _gauss(shape, np.float32, seed=len(shape))
+    w = gauss(shape, np.float32, seed=len(shape))
     text = make_program(w, consumer, perm=perm)
     prog = AIProgram.parse(text)
     prog.verify()
@@ -326,7 +322,7 @@ def test_all_zero_blocks_and_tiny_values(wname, cfg):
     scales that would be 0/subnormal in their stored type are raised to its smallest normal."""
     dtype, qscheme, gran, sd = cfg
     wdt = WDTYPES[wname]
-    w = _gauss((64, 64), np.float32, seed=5)
+    w = gauss((64, 64), np.float32, seed=5)
     w[0] = 0.0
     w[1, :32] = 0.0
     w[2] *= 1e-30 if wname == "f32" else 1e-7
@@ -364,7 +360,7 @@ def test_all_zero_weight(cfg):
 def test_blob_layout(dtype, et, bits):
     """Sub-byte data packed (element 2k in the low nibble / lowest bits first); blob size
     exactly n*bits/8 after the 4-byte alignment header; data < 256 elements inline."""
-    w = _gauss((64, 64), np.float32, seed=9)
+    w = gauss((64, 64), np.float32, seed=9)
     gran = "per_block" if dtype == "fp4_e2m1fn" else "per_channel"
     out, _ = quantize_text(make_program(w, "bmm_x"), dtype, granularity=gran)
     qw = quantized_weights(out)[0]
@@ -381,7 +377,7 @@ def test_blob_layout(dtype, et, bits):
         ref = mb.pack(qw.data.reshape(-1)[:per], et)
         assert raw[0] == ref[0] and field0 == mb.pack(qw.data.reshape(-1)[:1], et)[0]
     # small weights: data inline
-    w2 = _gauss((4, 32), np.float32)
+    w2 = gauss((4, 32), np.float32)
     out2, _ = quantize_text(make_program(w2, "bmm_x"), dtype, granularity=gran)
     q2 = quantized_weights(out2)[0]
     assert q2.consts[0].kind == "dense"
@@ -392,9 +388,9 @@ def test_blob_layout(dtype, et, bits):
 
 def test_new_ops_carry_the_old_location():
     b = ProgramBuilder()
-    b.add_weight(_gauss((64, 64), np.float32), "bmm_y", loc="weight.a")
-    b.add_weight(_gauss((64, 32, 3, 3), np.float16), "conv2d", loc="weight.b")
-    b.add_weight(_gauss((300, 64), ml_dtypes.bfloat16), ["gather_nd"], loc="weight.c")
+    b.add_weight(gauss((64, 64), np.float32), "bmm_y", loc="weight.a")
+    b.add_weight(gauss((64, 32, 3, 3), np.float16), "conv2d", loc="weight.b")
+    b.add_weight(gauss((300, 64), ml_dtypes.bfloat16), ["gather_nd"], loc="weight.c")
     prog = AIProgram.parse(b.build())
     assert prog.debug_info
     q = quantize_weights(prog, "int4", granularity="per_block")
@@ -429,7 +425,7 @@ def test_large_outputs_in_reused_memory(wname):
     """Data blobs of 8 MiB and more live in reused memory (pooled mappings): quantizing one
     after another in the same process, each result equals the oracle whatever the previous
     one left in that memory (every byte is written, 4-bit padding included)."""
-    w = _gauss((2048, 4097), WDTYPES[wname], seed=11)   # 8.4M elements, odd rows
+    w = gauss((2048, 4097), WDTYPES[wname], seed=11)   # 8.4M elements, odd rows
     text = make_program(w, "bmm_x")
     for cfg in [("int8", "symmetric", "per_channel", None),
                 ("fp8_e5m2", "symmetric", "per_channel", None),

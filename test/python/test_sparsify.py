@@ -6,7 +6,6 @@ determinism."""
 
 from __future__ import annotations
 
-import logging
 import math
 import re
 
@@ -14,31 +13,22 @@ import ml_dtypes
 import numpy as np
 import pytest
 
-from conftest import ProgramBuilder, make_program, read_fixture
+from conftest import ProgramBuilder, gauss, make_program, read_fixture, transformed_text
 import palette_reference as pr
 import sparse_reference as sr
 
 from coreai_opt import AIProgram
 from coreai_opt.coreai_utils import DType, sparsify_weights, sparsify_weights_pipeline
 
-LOGGER = "coreai_opt.coreai_utils"
 BF16 = ml_dtypes.bfloat16
 
 
 def _gauss(shape, dt=np.float32, seed=0, std=0.05):
-    rng = np.random.default_rng(seed)
-    return (rng.standard_normal(shape) * std).astype(np.float32).astype(dt)
+    return gauss(shape, dt, seed, std)
 
 
 def _sparsify(text, caplog=None, **kwargs):
-    program = AIProgram.parse(text)
-    if caplog is None:
-        return sparsify_weights(program, **kwargs).to_text(generic=False)
-    caplog.clear()
-    with caplog.at_level(logging.WARNING, logger=LOGGER):
-        out = sparsify_weights(program, **kwargs).to_text(generic=False)
-    return out, [r.getMessage() for r in caplog.records
-                 if r.name == LOGGER and r.levelno == logging.WARNING]
+    return transformed_text(sparsify_weights, text, caplog, **kwargs)
 
 
 # --------------------------------------------------------------------------- arguments
