@@ -162,22 +162,31 @@ private:
   bool stop = false;
 };
 
+/// `n` seeded N(0, 0.02) values as f32 and as f16 bits (the palettize and
+/// sparsify benchmarks' weights).
+static void gaussianWeights(int64_t n, std::vector<float> &w32,
+                            std::vector<uint16_t> &w16) {
+  w32.resize(n);
+  std::mt19937 gen(42);
+  std::normal_distribution<float> nd(0.f, 0.02f);
+  for (auto &x : w32)
+    x = nd(gen);
+  w16.resize(n);
+  for (int64_t i = 0; i < n; ++i) {
+    _Float16 h = (_Float16)w32[i];
+    std::memcpy(&w16[i], &h, 2);
+  }
+}
+
 static int benchPalettize(int argc, char **argv) {
   const int64_t dim = argc > 2 ? std::atoll(argv[2]) : 4096;
   const char *only = argc > 3 ? argv[3] : nullptr;
   const int64_t n = dim * dim;
   std::printf("path: %s; palettize one %lldx%lld N(0, 0.02) weight\n",
               isaName(activeIsa()), (long long)dim, (long long)dim);
-  std::vector<float> w32(n);
-  std::mt19937 gen(42);
-  std::normal_distribution<float> nd(0.f, 0.02f);
-  for (auto &x : w32)
-    x = nd(gen);
-  std::vector<uint16_t> w16(n);
-  for (int64_t i = 0; i < n; ++i) {
-    _Float16 h = (_Float16)w32[i];
-    std::memcpy(&w16[i], &h, 2);
-  }
+  std::vector<float> w32;
+  std::vector<uint16_t> w16;
+  gaussianWeights(n, w32, w16);
   struct Config {
     const char *name;
     SrcType st;
@@ -259,16 +268,9 @@ static int benchSparsify(int argc, char **argv) {
   const int64_t per = dim * dim, total = per * nt;
   std::printf("sparsify %d x %lldx%lld N(0, 0.02) weights (%.1f M params)\n",
               nt, (long long)dim, (long long)dim, total / 1e6);
-  std::vector<float> w32(total);
-  std::mt19937 gen(42);
-  std::normal_distribution<float> nd(0.f, 0.02f);
-  for (auto &x : w32)
-    x = nd(gen);
-  std::vector<uint16_t> w16(total);
-  for (int64_t i = 0; i < total; ++i) {
-    _Float16 h = (_Float16)w32[i];
-    std::memcpy(&w16[i], &h, 2);
-  }
+  std::vector<float> w32;
+  std::vector<uint16_t> w16;
+  gaussianWeights(total, w32, w16);
   struct Config {
     const char *name;
     SparsityParams p;
@@ -385,16 +387,9 @@ int main(int argc, char **argv) {
     }
   }
 
-  std::vector<float> w32(total);
-  std::mt19937 gen(42);
-  std::normal_distribution<float> nd(0.f, 0.02f);
-  for (auto &x : w32)
-    x = nd(gen);
-  std::vector<uint16_t> w16(total);
-  for (int64_t i = 0; i < total; ++i) {
-    _Float16 h = (_Float16)w32[i];
-    std::memcpy(&w16[i], &h, 2);
-  }
+  std::vector<float> w32;
+  std::vector<uint16_t> w16;
+  gaussianWeights(total, w32, w16);
 
   // y: the weight is a matmul's y operand [in, out], blocks along axis -2.
   struct Config {
