@@ -5,14 +5,17 @@
 #include "KernelsInternal.h"
 
 #if defined(__x86_64__) && defined(__AVX512F__) && defined(__AVX512BW__)
-#include <immintrin.h>
+#include "Avx2Vec.h"
+#include "FusedKernels.h"
+#include "SimdKernels.h"
 
 namespace coreai {
 namespace kernels {
 namespace detail {
 namespace {
 
-struct V {
+/// The traits class of SimdKernels.h for AVX-512: sixteen lanes.
+struct Avx512Vec {
   typedef __m512 VF;
   typedef __m512i VI;
   static constexpr int W = 16;
@@ -30,6 +33,7 @@ struct V {
   static VF setf(float f) { return _mm512_set1_ps(f); }
   static VI seti(int i) { return _mm512_set1_epi32(i); }
   static VF div(VF a, VF b) { return _mm512_div_ps(a, b); }
+  static VF mul(VF a, VF b) { return _mm512_mul_ps(a, b); }
   static VF add(VF a, VF b) { return _mm512_add_ps(a, b); }
   static VF minf(VF a, VF b) { return _mm512_min_ps(a, b); }
   static VF maxf(VF a, VF b) { return _mm512_max_ps(a, b); }
@@ -45,9 +49,7 @@ struct V {
   static VI subi(VI a, VI b) { return _mm512_sub_epi32(a, b); }
   static VI maxi(VI a, VI b) { return _mm512_max_epi32(a, b); }
   template <int N> static VI srli(VI a) { return _mm512_srli_epi32(a, N); }
-  static VI slli(VI a, int n) {
-    return _mm512_sll_epi32(a, _mm_cvtsi32_si128(n));
-  }
+  template <int N> static VI slli(VI a) { return _mm512_slli_epi32(a, N); }
   // (a < b) ? x : y, signed lanes.
   static VI selectLt(VI a, VI b, VI x, VI y) {
     return _mm512_mask_blend_epi32(_mm512_cmplt_epi32_mask(a, b), y, x);
@@ -61,12 +63,12 @@ struct V {
   }
 };
 
-#include "FusedAVX2.inc"
-#include "SimdKernels.inc"
-
 } // namespace
 
-const KernelTable *avx512Kernels() { return &kSimdTable; }
+const KernelTable *avx512Kernels() {
+  static const KernelTable table = simdKernelTable<Avx512Vec>();
+  return &table;
+}
 
 } // namespace detail
 } // namespace kernels

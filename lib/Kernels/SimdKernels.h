@@ -1,19 +1,32 @@
-//===- SimdKernels.inc - Kernels shared by the x86 SIMD paths -------------===//
+//===- SimdKernels.h - Quantize kernels of the x86 SIMD paths ---*- C++ -*-===//
 //
-// Included by KernelsAVX2.cpp / KernelsAVX512.cpp after they define a traits
-// struct `V` (vector width V::W and the primitive operations). The math is
-// exactly that of quantizeOne()/foldOne() in KernelsInternal.h, lane by lane;
-// tails use those scalar functions.
+// Templates over a vector traits class V (vector width V::W and the primitive
+// operations; Avx2Vec.h, KernelsAVX512.cpp), instantiated by the translation
+// unit of each path with that path's ISA flags. Everything has internal
+// linkage, so no instantiation leaks into another path at link time. The
+// math is exactly that of quantizeOne()/foldOne() in KernelsInternal.h, lane
+// by lane; tails use those scalar functions.
 //
 //===----------------------------------------------------------------------===//
+#ifndef COREAI_KERNELS_SIMDKERNELS_H
+#define COREAI_KERNELS_SIMDKERNELS_H
+
+#include "KernelsInternal.h"
+
+namespace coreai {
+namespace kernels {
+namespace detail {
+namespace {
 
 // Mode: 0 = integer, else the FP type's mantissa bits (3 e4m3fn, 2 e5m2, 1 e2m1).
-template <int Mode>
+template <class V, int Mode, bool Mul = false>
 static inline typename V::VI quantizeVec(typename V::VF x, typename V::VF s,
                                          typename V::VF z, const QuantKind &k) {
   typedef typename V::VF VF;
   typedef typename V::VI VI;
-  VF y = V::div(x, s); // a true division
+  // A true division, or with Mul a product by the exact reciprocal of a
+  // power-of-two scale.
+  VF y = Mul ? V::mul(x, s) : V::div(x, s);
   if (Mode == 0) {
     VF q = V::add(V::roundEven(y), z);
     q = V::minf(V::maxf(q, V::setf(k.lo)), V::setf(k.hi));
@@ -21,23 +34,23 @@ static inline typename V::VI quantizeVec(typename V::VF x, typename V::VF s,
   } else {
     constexpr int sh = 23 - Mode;
     VI yb = V::asInt(y);
-    VI sign = V::srli<31>(yb);
+    VI sign = V::template srli<31>(yb);
     VF a = V::minf(V::asFloat(V::andi(yb, V::seti(0x7fffffff))), V::setf(k.fmax));
     VI ab = V::asInt(a);
     // Subnormal range: the FPU rounds a + magic to the subnormal step.
     VI sub = V::subi(V::asInt(V::add(a, V::setf(k.magic))),
                      V::seti((int)f2u(k.magic)));
     // Normal range: round the f32 mantissa to Mode bits, half to even.
-    VI odd = V::andi(V::srli<sh>(ab), V::seti(1));
+    VI odd = V::andi(V::template srli<sh>(ab), V::seti(1));
     VI norm = V::subi(
-        V::srli<sh>(V::addi(V::addi(ab, V::seti((1 << (sh - 1)) - 1)), odd)),
+        V::template srli<sh>(V::addi(V::addi(ab, V::seti((1 << (sh - 1)) - 1)), odd)),
         V::seti((int)k.rebias));
     VI code = V::selectLt(ab, V::seti((int)k.minNormalBits), sub, norm);
-    return V::ori(code, V::slli(sign, k.bits - 1));
+    return V::ori(code, V::template slli<Mode == 1 ? 3 : 7>(sign));
   }
 }
 
-template <SrcType ST>
+template <class V, SrcType ST>
 static inline typename V::VF loadV(const void *src, int64_t i) {
   if (ST == SrcType::F32)
     return V::loadF32((const float *)src + i);
@@ -46,7 +59,7 @@ static inline typename V::VF loadV(const void *src, int64_t i) {
   return V::loadBF16((const uint16_t *)src + i);
 }
 
-template <SrcType ST, bool Asym>
+template <class V, SrcType ST, bool Asym>
 static void statsGroupsT(const void *src, int64_t off, int64_t R,
                          int64_t nGroups, StatsPtrs s) {
   typedef typename V::VF VF;
@@ -61,7 +74,7 @@ static void statsGroupsT(const void *src, int64_t off, int64_t R,
       VI va = V::seti(0);
       VF vmn = V::setf(0.f), vmx = V::setf(0.f);
       for (; i + V::W <= R; i += V::W) {
-        VF x = loadV<ST>(src, base + i);
+        VF x = loadV<V, ST>(src, base + i);
         va = V::maxi(va, V::andi(V::asInt(x), absMask));
         if (Asym) {
           vmn = V::minf(x, vmn);
@@ -86,7 +99,7 @@ static void statsGroupsT(const void *src, int64_t off, int64_t R,
   }
 }
 
-template <SrcType ST, bool Asym>
+template <class V, SrcType ST, bool Asym>
 static void statsColumnsT(const void *src, int64_t off, int64_t n,
                           StatsPtrs s) {
   typedef typename V::VF VF;
@@ -94,7 +107,7 @@ static void statsColumnsT(const void *src, int64_t off, int64_t n,
   const VI absMask = V::seti(0x7fffffff);
   int64_t c = 0;
   for (; c + V::W <= n; c += V::W) {
-    VF x = loadV<ST>(src, off + c);
+    VF x = loadV<V, ST>(src, off + c);
     VI a = V::loadI((const int32_t *)s.amaxBits + c);
     V::storeI((int32_t *)s.amaxBits + c,
               V::maxi(a, V::andi(V::asInt(x), absMask)));
@@ -113,7 +126,7 @@ static void statsColumnsT(const void *src, int64_t off, int64_t n,
   }
 }
 
-template <SrcType ST, int Mode>
+template <class V, SrcType ST, int Mode>
 static void quantizeSegmentT(const void *src, int64_t off, int64_t n,
                              int64_t R, int64_t phase, const float *scale,
                              const float *zp, const QuantKind &k,
@@ -122,7 +135,7 @@ static void quantizeSegmentT(const void *src, int64_t off, int64_t n,
     int64_t i = 0;
     for (; i + V::W <= n; i += V::W)
       V::storeCodes(codes + i,
-                    quantizeVec<Mode>(loadV<ST>(src, off + i),
+                    quantizeVec<V, Mode>(loadV<V, ST>(src, off + i),
                                       V::loadF32(scale + i),
                                       V::loadF32(zp + i), k));
     for (; i < n; ++i)
@@ -138,7 +151,7 @@ static void quantizeSegmentT(const void *src, int64_t off, int64_t n,
       const typename V::VF vs = V::setf(sc), vz = V::setf(z);
       for (; j + V::W <= len; j += V::W)
         V::storeCodes(codes + i + j,
-                      quantizeVec<Mode>(loadV<ST>(src, off + i + j), vs, vz, k));
+                      quantizeVec<V, Mode>(loadV<V, ST>(src, off + i + j), vs, vz, k));
     }
     for (; j < len; ++j)
       codes[i + j] = quantizeOne(loadSrc(src, ST, off + i + j), sc, z, k);
@@ -148,75 +161,80 @@ static void quantizeSegmentT(const void *src, int64_t off, int64_t n,
   }
 }
 
-template <SrcType ST>
+template <class V, SrcType ST>
 static void statsGroupsS(const void *src, int64_t off, int64_t R, int64_t nG,
                          StatsPtrs s) {
   if (s.mn)
-    statsGroupsT<ST, true>(src, off, R, nG, s);
+    statsGroupsT<V, ST, true>(src, off, R, nG, s);
   else
-    statsGroupsT<ST, false>(src, off, R, nG, s);
+    statsGroupsT<V, ST, false>(src, off, R, nG, s);
 }
 
+template <class V>
 static void statsGroupsK(const void *src, SrcType st, int64_t off, int64_t R,
                          int64_t nG, StatsPtrs s) {
   switch (st) {
-  case SrcType::F32: return statsGroupsS<SrcType::F32>(src, off, R, nG, s);
-  case SrcType::F16: return statsGroupsS<SrcType::F16>(src, off, R, nG, s);
-  case SrcType::BF16: return statsGroupsS<SrcType::BF16>(src, off, R, nG, s);
+  case SrcType::F32: return statsGroupsS<V, SrcType::F32>(src, off, R, nG, s);
+  case SrcType::F16: return statsGroupsS<V, SrcType::F16>(src, off, R, nG, s);
+  case SrcType::BF16: return statsGroupsS<V, SrcType::BF16>(src, off, R, nG, s);
   }
 }
 
-template <SrcType ST>
+template <class V, SrcType ST>
 static void statsColumnsS(const void *src, int64_t off, int64_t n,
                           StatsPtrs s) {
   if (s.mn)
-    statsColumnsT<ST, true>(src, off, n, s);
+    statsColumnsT<V, ST, true>(src, off, n, s);
   else
-    statsColumnsT<ST, false>(src, off, n, s);
+    statsColumnsT<V, ST, false>(src, off, n, s);
 }
 
+template <class V>
 static void statsColumnsK(const void *src, SrcType st, int64_t off, int64_t n,
                           StatsPtrs s) {
   switch (st) {
-  case SrcType::F32: return statsColumnsS<SrcType::F32>(src, off, n, s);
-  case SrcType::F16: return statsColumnsS<SrcType::F16>(src, off, n, s);
-  case SrcType::BF16: return statsColumnsS<SrcType::BF16>(src, off, n, s);
+  case SrcType::F32: return statsColumnsS<V, SrcType::F32>(src, off, n, s);
+  case SrcType::F16: return statsColumnsS<V, SrcType::F16>(src, off, n, s);
+  case SrcType::BF16: return statsColumnsS<V, SrcType::BF16>(src, off, n, s);
   }
 }
 
-template <SrcType ST>
+template <class V, SrcType ST>
 static void quantizeSegmentS(const void *src, int64_t off, int64_t n,
                              int64_t R, int64_t phase, const float *scale,
                              const float *zp, const QuantKind &k,
                              uint8_t *codes) {
   if (!k.isFloat)
-    quantizeSegmentT<ST, 0>(src, off, n, R, phase, scale, zp, k, codes);
+    quantizeSegmentT<V, ST, 0>(src, off, n, R, phase, scale, zp, k, codes);
   else if (k.mantBits == 3)
-    quantizeSegmentT<ST, 3>(src, off, n, R, phase, scale, zp, k, codes);
+    quantizeSegmentT<V, ST, 3>(src, off, n, R, phase, scale, zp, k, codes);
   else if (k.mantBits == 2)
-    quantizeSegmentT<ST, 2>(src, off, n, R, phase, scale, zp, k, codes);
+    quantizeSegmentT<V, ST, 2>(src, off, n, R, phase, scale, zp, k, codes);
   else
-    quantizeSegmentT<ST, 1>(src, off, n, R, phase, scale, zp, k, codes);
+    quantizeSegmentT<V, ST, 1>(src, off, n, R, phase, scale, zp, k, codes);
 }
 
+template <class V>
 static void quantizeSegmentK(const void *src, SrcType st, int64_t off,
                              int64_t n, int64_t R, int64_t phase,
                              const float *scale, const float *zp,
                              const QuantKind &k, uint8_t *codes) {
   switch (st) {
   case SrcType::F32:
-    return quantizeSegmentS<SrcType::F32>(src, off, n, R, phase, scale, zp, k,
+    return quantizeSegmentS<V, SrcType::F32>(src, off, n, R, phase, scale, zp, k,
                                           codes);
   case SrcType::F16:
-    return quantizeSegmentS<SrcType::F16>(src, off, n, R, phase, scale, zp, k,
+    return quantizeSegmentS<V, SrcType::F16>(src, off, n, R, phase, scale, zp, k,
                                           codes);
   case SrcType::BF16:
-    return quantizeSegmentS<SrcType::BF16>(src, off, n, R, phase, scale, zp, k,
+    return quantizeSegmentS<V, SrcType::BF16>(src, off, n, R, phase, scale, zp, k,
                                            codes);
   }
 }
 
-// fused*K: FusedAVX2.inc (256-bit, used by both paths).
-static const KernelTable kSimdTable = {
-    statsGroupsK,  statsColumnsK, quantizeSegmentK, fusedGroupsK,
-    fusedColumnsK, fusedParamsK,  fusedQuantizeK};
+} // namespace
+} // namespace detail
+} // namespace kernels
+} // namespace coreai
+
+#endif // COREAI_KERNELS_SIMDKERNELS_H

@@ -1,11 +1,10 @@
-//===- FusedAVX2.inc - Single-pass symmetric 8/4-bit kernels (256-bit) ----===//
+//===- FusedKernels.h - Single-pass symmetric 8/4-bit kernels ---*- C++ -*-===//
 //
-// Included by KernelsAVX2.cpp and KernelsAVX512.cpp (inside their anonymous
-// namespaces; only 256-bit AVX2/FMA/F16C intrinsics). Defines fusedGroupsK
-// and fusedColumnsK (see KernelTable): statistics, per-block parameters,
-// quantization and packing of a run of blocks in one sweep, with the
-// parameters of eight blocks computed at once in vector registers and the
-// codes packed in registers (no staging buffer).
+// The fused kernels of the SIMD paths (see KernelTable): statistics,
+// per-block parameters, quantization and packing of a run of blocks in one
+// sweep, with the parameters of eight blocks computed at once in vector
+// registers and the codes packed in registers (no staging buffer). 256-bit
+// (AVX2 + FMA + F16C) code, shared by the AVX2 and AVX-512 paths.
 //
 // Bit-exactness: amax is a max of |w| bits (exact); the parameter math is
 // computeParams()' in the same f32 operations (F16C's RNE conversion equals
@@ -13,6 +12,19 @@
 // w * 2^-e is the same correctly rounded real w / 2^e (2^-e is exact).
 //
 //===----------------------------------------------------------------------===//
+#ifndef COREAI_KERNELS_FUSEDKERNELS_H
+#define COREAI_KERNELS_FUSEDKERNELS_H
+
+#include "Avx2Vec.h"
+#include "KernelsInternal.h"
+#include "SimdKernels.h"
+
+#include <cstring>
+
+namespace coreai {
+namespace kernels {
+namespace detail {
+namespace {
 
 namespace fused {
 
@@ -176,44 +188,11 @@ __attribute__((always_inline)) static inline int params8(__m256i ab, const Fused
   return bad;
 }
 
-/// Codes of 8 values (int32 lanes, masked to the bit width); the math of
-/// quantizeOne(). Mode 0 = integer, else the FP type's mantissa bits.
-/// Mul: s is the exact reciprocal of a power-of-two scale.
+/// Codes of 8 values (int32 lanes, masked to the bit width): quantizeVec of
+/// the 256-bit traits. Mul: s is the exact reciprocal of a power-of-two scale.
 template <int Mode, bool Mul>
 static inline __m256i quant8(__m256 x, __m256 s, const FusedArgs &fa) {
-  const QuantKind &k = fa.k;
-  const __m256 y = Mul ? _mm256_mul_ps(x, s) : _mm256_div_ps(x, s);
-  if (Mode == 0) {
-    __m256 q = _mm256_add_ps(
-        _mm256_round_ps(y, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC),
-        _mm256_set1_ps(fa.zp));
-    q = _mm256_min_ps(_mm256_max_ps(q, _mm256_set1_ps(k.lo)),
-                      _mm256_set1_ps(k.hi));
-    return _mm256_and_si256(_mm256_cvtps_epi32(q),
-                            _mm256_set1_epi32((int)k.mask));
-  }
-  constexpr int sh = 23 - Mode;
-  const __m256i yb = _mm256_castps_si256(y);
-  const __m256i sign = _mm256_srli_epi32(yb, 31);
-  const __m256 a = _mm256_min_ps(
-      _mm256_castsi256_ps(_mm256_and_si256(yb, _mm256_set1_epi32(0x7fffffff))),
-      _mm256_set1_ps(k.fmax));
-  const __m256i ab = _mm256_castps_si256(a);
-  // Below the smallest normal the FPU rounds a + magic to the subnormal step;
-  // above, round the f32 mantissa to Mode bits, half to even.
-  const __m256i sub =
-      _mm256_sub_epi32(_mm256_castps_si256(_mm256_add_ps(a, _mm256_set1_ps(k.magic))),
-                       _mm256_set1_epi32((int)f2u(k.magic)));
-  const __m256i odd = _mm256_and_si256(_mm256_srli_epi32(ab, sh), _mm256_set1_epi32(1));
-  const __m256i norm = _mm256_sub_epi32(
-      _mm256_srli_epi32(
-          _mm256_add_epi32(_mm256_add_epi32(ab, _mm256_set1_epi32((1 << (sh - 1)) - 1)),
-                           odd),
-          sh),
-      _mm256_set1_epi32((int)k.rebias));
-  const __m256i code = _mm256_blendv_epi8(
-      norm, sub, _mm256_cmpgt_epi32(_mm256_set1_epi32((int)k.minNormalBits), ab));
-  return _mm256_or_si256(code, _mm256_slli_epi32(sign, Mode == 1 ? 3 : 7));
+  return quantizeVec<Avx2Vec, Mode, Mul>(x, s, _mm256_set1_ps(fa.zp), fa.k);
 }
 
 /// Codes of 4 x 8 values as 32 bytes in element order.
@@ -514,3 +493,18 @@ static void fusedQuantizeK(const void *src, SrcType st, int64_t off, int64_t n,
     return;
   }
 }
+
+/// The kernel table of a SIMD path with vector traits V: its own statistics
+/// and segment kernels, and the 256-bit fused kernels.
+template <class V> KernelTable simdKernelTable() {
+  return {statsGroupsK<V>, statsColumnsK<V>, quantizeSegmentK<V>,
+          fusedGroupsK,    fusedColumnsK,    fusedParamsK,
+          fusedQuantizeK};
+}
+
+} // namespace
+} // namespace detail
+} // namespace kernels
+} // namespace coreai
+
+#endif // COREAI_KERNELS_FUSEDKERNELS_H
