@@ -21,7 +21,7 @@ namespace kernels {
 namespace detail {
 
 /// body(begin, end) over [0, n): split by `pf` when there is one and more
-/// than one unit, else in one call. Defined in Quantize.cpp (a translation
+/// than one unit, else in one call. Defined in Dispatch.cpp (a translation
 /// unit without ISA flags), declared here for the kernels that share it.
 void runParallel(const ParallelFor &pf, size_t n,
                  const std::function<void(size_t, size_t)> &body);
@@ -208,7 +208,7 @@ struct StatsPtrs {
 
 /// Everything the fused (single pass, symmetric, 8- or 4-bit) kernels need
 /// to compute per-block parameters and write the outputs; the parameter math
-/// is computeParams()' (Quantize.cpp), eight blocks at a time.
+/// is computeParams()' (QuantizeParams.cpp), eight blocks at a time.
 struct FusedArgs {
   QuantKind k;
   ScaleType scaleType;

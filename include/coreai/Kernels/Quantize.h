@@ -9,10 +9,10 @@
 #ifndef COREAI_KERNELS_QUANTIZE_H
 #define COREAI_KERNELS_QUANTIZE_H
 
+#include "coreai/Kernels/Dispatch.h"
+
 #include <cstddef>
 #include <cstdint>
-#include <functional>
-#include <vector>
 
 namespace coreai {
 namespace kernels {
@@ -77,11 +77,6 @@ struct OutputDigests {
   uint64_t data = 0, scale = 0;
 };
 
-/// Runs body(begin, end) over chunks covering [0, n); the caller supplies one
-/// backed by its thread pool. Results do not depend on the split.
-using ParallelFor = std::function<void(
-    size_t n, const std::function<void(size_t begin, size_t end)> &body)>;
-
 /// 2-bit: ceil(n/4), 4-bit: ceil(n/2), 8-bit: n.
 size_t packedDataBytes(QType, int64_t numElements);
 /// f32: 4n, f16/bf16: 2n, e8m0: n.
@@ -113,17 +108,7 @@ QuantResult quantize(const void *src, SrcType, const BlockLayout &,
 // Implementation paths (for tests and benchmarks).
 //===----------------------------------------------------------------------===//
 
-/// Scalar = the simple reference implementation (the oracle).
-enum class Isa { Scalar, Generic, AVX2, AVX512 };
-const char *isaName(Isa);
-/// Paths this build + CPU can run, slowest first.
-std::vector<Isa> availableIsas();
-/// The path quantize() uses. Defaults to the best available, or to
-/// $COREAI_KERNELS_ISA (scalar|generic|avx2|avx512) when set and available.
-Isa activeIsa();
-/// Returns false (and changes nothing) when `isa` is not available.
-bool setActiveIsa(Isa isa);
-/// quantize() with an explicit path (no global state).
+/// quantize() with an explicit path (Dispatch.h; no global state).
 QuantResult quantizeWithIsa(Isa, const void *src, SrcType, const BlockLayout &,
                             const QuantParams &, void *dataOut, void *scaleOut,
                             void *zeroPointOut, const ParallelFor &parallelFor,
