@@ -26,6 +26,20 @@ namespace detail {
 void runParallel(const ParallelFor &pf, size_t n,
                  const std::function<void(size_t, size_t)> &body);
 
+/// body(first, count) over [0, total) cut into tasks of `chunk` items (the
+/// last one shorter), the tasks split by `pf` as in runParallel.
+template <class Body>
+static inline void runChunks(const ParallelFor &pf, int64_t total, int64_t chunk,
+                              const Body &body) {
+  runParallel(pf, (size_t)((total + chunk - 1) / chunk),
+              [&](size_t b, size_t e) {
+                for (size_t u = b; u < e; ++u) {
+                  const int64_t first = (int64_t)u * chunk;
+                  body(first, total - first < chunk ? total - first : chunk);
+                }
+              });
+}
+
 static inline uint32_t f2u(float f) {
   uint32_t u;
   std::memcpy(&u, &f, 4);

@@ -191,17 +191,10 @@ private:
       }
     std::vector<float> q(numBlocks);
     const int64_t blocksPerTask = 8192; // a multiple of 8
-    runParallel(pf, (numBlocks + blocksPerTask - 1) / blocksPerTask,
-                [&](size_t b, size_t e) {
-                  for (size_t u = b; u < e; ++u) {
-                    const int64_t b0 = u * blocksPerTask;
-                    const int64_t n =
-                        std::min<int64_t>(numBlocks - b0, blocksPerTask);
-                    if (kt->fusedParams(amax.data() + b0, n, b0, q.data() + b0,
-                                        args))
-                      bad.fetch_or(kBadOverflow);
-                  }
-                });
+    runChunks(pf, numBlocks, blocksPerTask, [&](int64_t b0, int64_t n) {
+      if (kt->fusedParams(amax.data() + b0, n, b0, q.data() + b0, args))
+        bad.fetch_or(kBadOverflow);
+    });
     if (bad.load())
       return;
     const int64_t rowsPerTask =
@@ -424,28 +417,16 @@ private:
     }
     std::vector<float> scale(numBlocks), zp(numBlocks);
     const int64_t blocksPerTask = 4096;
-    runParallel(pf, (numBlocks + blocksPerTask - 1) / blocksPerTask,
-                [&](size_t b, size_t e) {
-                  for (size_t u = b; u < e; ++u) {
-                    const int64_t b0 = u * blocksPerTask;
-                    const int64_t n =
-                        std::min<int64_t>(numBlocks - b0, blocksPerTask);
-                    if (int r = computeParams(pc, statsAt(amax, mn, mx, b0), n,
-                                              b0, scale.data() + b0,
-                                              zp.data() + b0))
-                      bad.fetch_or(r);
-                  }
-                });
+    runChunks(pf, numBlocks, blocksPerTask, [&](int64_t b0, int64_t n) {
+      if (int r = computeParams(pc, statsAt(amax, mn, mx, b0), n, b0,
+                                scale.data() + b0, zp.data() + b0))
+        bad.fetch_or(r);
+    });
     if (bad.load())
       return;
-    runParallel(pf, (P.numElements + kPassElems - 1) / kPassElems,
-                [&](size_t b, size_t e) {
-                  for (size_t u = b; u < e; ++u)
-                    emitRange(u * kPassElems,
-                              std::min<int64_t>(P.numElements,
-                                                (u + 1) * kPassElems),
-                              scale.data(), zp.data());
-                });
+    runChunks(pf, P.numElements, kPassElems, [&](int64_t first, int64_t n) {
+      emitRange(first, first + n, scale.data(), zp.data());
+    });
   }
 
   /// Quantize + pack the flat element range [a, end), row by row, with the
