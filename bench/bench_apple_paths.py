@@ -52,10 +52,16 @@ SLOW_FOR_APPLE = {"lut4-pc", "lut4-cd2", "sp50-lut4"}
 
 
 def pipeline(config: str) -> str:
-    """The pass pipeline our quantize_weights runs for a configuration."""
-    from coreai_opt.coreai_utils import quantize_weights_pipeline
+    """The pass pipeline our transform runs for a configuration."""
+    from coreai_opt import coreai_utils
 
-    return quantize_weights_pipeline(**config_kwargs(config))
+    if config in PALETTIZE_CONFIGS:
+        make = coreai_utils.palettize_weights_pipeline
+    elif config in SPARSIFY_CONFIGS:
+        make = coreai_utils.sparsify_weights_pipeline
+    else:
+        make = coreai_utils.quantize_weights_pipeline
+    return make(**config_kwargs(config))
 
 
 def weight_sqnr(original: Path, compressed: Path) -> list:

@@ -244,9 +244,36 @@ template <class U> struct Emitter {
   }
 };
 
+/// Unstructured: the elements of a chunk whose keys are all kept at T
+/// or all pruned at T are kept exactly when key >= thr. With a kernel for
+/// that, it writes the chunk's whole 16-element runs; `c` is left with the
+/// rest (if any).
 template <class U>
-void writeChunk(const SparsityPlanState &s, const SparseChunk &c, uint8_t *mask,
-                uint8_t *values, uint8_t &head, int64_t &headByte) {
+void writeAtLeastFast(const SparsityPlanState &s, SparseChunk &c, uint8_t *mask,
+                      uint8_t *values) {
+  const SparseScanKernels &kernels = sparseScanKernels();
+  const bool allKept = c.eqBefore >= s.r;
+  const bool allPruned = c.eqBefore + c.eqCount <= s.r;
+  if (!kernels.writeAtLeast || s.pruneAll || !(allKept || allPruned) ||
+      c.begin % 8 != 0)
+    return;
+  // Zeros are never kept: thr >= 1.
+  const uint32_t thr = std::max<uint32_t>(1u, allKept ? s.T : s.T + 1);
+  const int64_t n = (c.end - c.begin) / 16 * 16;
+  const int64_t kept = kernels.writeAtLeast(
+      (const U *)s.src + c.begin, sizeof(U) == 4, n, thr, mask + c.begin / 8,
+      values + sizeof(U) * c.valueOffset);
+  c.begin += n;
+  c.valueOffset += kept;
+}
+
+template <class U>
+void writeChunk(const SparsityPlanState &s, const SparseChunk &chunk,
+                uint8_t *mask, uint8_t *values, uint8_t &head,
+                int64_t &headByte) {
+  SparseChunk c = chunk;
+  if (s.params.mode == SparsityMode::Unstructured)
+    writeAtLeastFast<U>(s, c, mask, values);
   Emitter<U> em((const uint8_t *)s.src, mask, values, c);
   std::vector<uint8_t> keep;
   switch (s.params.mode) {

@@ -113,6 +113,49 @@ static inline uint32_t nonFiniteKey(SrcType st) {
   return 0x7f800000u;
 }
 
+/// What a scan of keys against a band [lo, hi] found.
+struct BandScan {
+  int64_t below = 0, above = 0; ///< keys < lo, keys > hi
+  int64_t inBand = 0;           ///< keys in [lo, hi], written out in order
+  bool nonFinite = false;       ///< a key >= the scan's `bad` was seen
+  bool overflow = false; ///< more keys in the band than the output holds
+  void add(const BandScan &o) {
+    below += o.below;
+    above += o.above;
+    inBand += o.inBand;
+    nonFinite |= o.nonFinite;
+    overflow |= o.overflow;
+  }
+};
+
+/// The scan of elements [begin, end) of `w` (f32 bits when `wide`, else
+/// 16-bit): counts, and the keys in the band appended to `out` (at most
+/// `capacity`; past it the scan stops with `overflow`).
+BandScan bandScanScalar(const void *w, bool wide, int64_t begin, int64_t end,
+                        uint32_t lo, uint32_t hi, uint32_t bad, uint32_t *out,
+                        int64_t capacity);
+
+/// The loops of the unstructured mode that run over the whole weight, per
+/// instruction set (see sparseScanKernelsFor).
+struct SparseScanKernels {
+  /// bandScanScalar over [0, n); `out` has room for 16 keys past
+  /// `capacity`.
+  BandScan (*bandScan)(const void *w, bool wide, int64_t n, uint32_t lo,
+                       uint32_t hi, uint32_t bad, uint32_t *out,
+                       int64_t capacity);
+  /// Optional (null: the generic emitter does it). Elements [0, n), n a
+  /// multiple of 16 and `mask` at the byte of the first: bit = key >= thr
+  /// (thr >= 1, so zeros are never kept), the kept elements written in
+  /// order from `values`. Returns how many were kept.
+  int64_t (*writeAtLeast)(const void *w, bool wide, int64_t n, uint32_t thr,
+                          uint8_t *mask, uint8_t *values);
+};
+
+/// The kernels of the active instruction set (the generic ones when it has
+/// none of its own).
+const SparseScanKernels &sparseScanKernels();
+const SparseScanKernels *sparseScanAVX512Kernels(); // null when not built
+
 /// NM: the keep flags of rows [u0, u1) (their elements in order).
 void nmKeepRows(const SparsityPlanState &s, int64_t u0, int64_t u1,
                 std::vector<uint32_t> &keys, uint8_t *keep);

@@ -91,19 +91,59 @@ template <SrcType ST> inline float magnitudeOf(uint32_t key) {
 }
 
 
+} // namespace
+
+BandScan bandScanScalar(const void *w, bool wide, int64_t begin, int64_t end,
+                        uint32_t lo, uint32_t hi, uint32_t bad, uint32_t *out,
+                        int64_t capacity) {
+  BandScan r;
+  for (int64_t i = begin; i < end; ++i) {
+    const uint32_t key = magnitudeKey(w, wide, i);
+    r.nonFinite |= key >= bad;
+    if (key < lo) {
+      ++r.below;
+    } else if (key > hi) {
+      ++r.above;
+    } else {
+      if (r.inBand == capacity) {
+        r.overflow = true;
+        return r;
+      }
+      out[r.inBand++] = key;
+    }
+  }
+  return r;
+}
+
+static BandScan bandScanGeneric(const void *w, bool wide, int64_t n,
+                                uint32_t lo, uint32_t hi, uint32_t bad,
+                                uint32_t *out, int64_t capacity) {
+  return bandScanScalar(w, wide, 0, n, lo, hi, bad, out, capacity);
+}
+
+const SparseScanKernels &sparseScanKernels() {
+  static const SparseScanKernels generic = {bandScanGeneric, nullptr};
+  if (activeIsa() == Isa::AVX512)
+    if (const SparseScanKernels *k = sparseScanAVX512Kernels())
+      return *k;
+  return generic;
+}
+
+namespace {
+
 //===----------------------------------------------------------------------===//
 // Unstructured
 //===----------------------------------------------------------------------===//
 
 constexpr int64_t kBins = int64_t(1) << 15;
+/// Weights from this size select in a band first (selectInBand).
+constexpr int64_t kBandMinElements = int64_t(1) << 18;
 
-template <class U>
-QuantResult selectUnstructured(SparsityPlanState &s, const ParallelFor &pf) {
-  const uint8_t *src = (const uint8_t *)s.src;
+/// Chunks of kFlatChunk elements, more for big weights so that the
+/// histograms stay within kMaxFlatChunks * 128 KB (a multiple of 8, so
+/// that every chunk starts on a mask byte).
+void makeFlatChunks(SparsityPlanState &s) {
   const int64_t N = s.N;
-  const int shift = sizeof(U) == 4 ? 16 : 0;
-  // kFlatChunk elements per chunk, more for big weights so that the
-  // histograms stay within kMaxFlatChunks * 128 KB (a multiple of 8).
   const int64_t chunk = std::max(
       kFlatChunk, ((N + kMaxFlatChunks - 1) / kMaxFlatChunks + 7) / 8 * 8);
   const int64_t nc = (N + chunk - 1) / chunk;
@@ -111,6 +151,153 @@ QuantResult selectUnstructured(SparsityPlanState &s, const ParallelFor &pf) {
   for (int64_t c = 0; c < nc; ++c) {
     s.chunks[c].begin = c * chunk;
     s.chunks[c].end = std::min(N, (c + 1) * chunk);
+  }
+}
+
+/// Sets T and r (the k-th smallest key, 0-based, and how many of the k
+/// smallest equal it) and the chunks' counts from the keys of a band that
+/// holds the k-th smallest: `below` keys lie under the band, cand[c] are
+/// chunk c's keys in the band and above[c] its keys over it.
+void cutInBand(SparsityPlanState &s, int64_t k, int64_t below,
+               const std::vector<std::vector<uint32_t>> &cand,
+               const std::vector<int64_t> &above, std::vector<int64_t> &gt,
+               std::vector<int64_t> &eq, const ParallelFor &pf) {
+  std::vector<uint32_t> all;
+  for (const auto &v : cand)
+    all.insert(all.end(), v.begin(), v.end());
+  const int64_t k1 = k - below;
+  std::nth_element(all.begin(), all.begin() + k1, all.end());
+  const uint32_t T = all[k1];
+  int64_t less = 0;
+  for (int64_t i = 0; i < k1; ++i)
+    less += all[i] < T;
+  s.T = T;
+  s.r = k1 - less;
+  runParallel(pf, cand.size(), [&](size_t b, size_t e) {
+    for (size_t c = b; c < e; ++c) {
+      int64_t g = above[c], q = 0;
+      for (uint32_t key : cand[c]) {
+        g += key > T;
+        q += key == T;
+      }
+      gt[c] = g;
+      eq[c] = q;
+    }
+  });
+}
+
+/// The chunks' shares of the elements at T (the first r in flat order are
+/// pruned) and their counts of values, from gt / eq.
+void finishUnstructured(SparsityPlanState &s, const std::vector<int64_t> &gt,
+                        const std::vector<int64_t> &eq) {
+  // Kept elements at T == 0 are zeros and store nothing.
+  int64_t eqBefore = 0;
+  for (size_t c = 0; c < s.chunks.size(); ++c) {
+    SparseChunk &ch = s.chunks[c];
+    ch.eqBefore = eqBefore;
+    ch.eqCount = eq[c];
+    const int64_t prunedEq =
+        std::min(eq[c], std::max<int64_t>(0, s.r - eqBefore));
+    ch.numNonZero = gt[c] + (s.T == 0 ? 0 : eq[c] - prunedEq);
+    eqBefore += eq[c];
+  }
+  finishChunks(s);
+}
+
+enum class BandOutcome { Done, NonFinite, Missed };
+
+/// The selection in one pass over the weight: a band of keys around the
+/// k-th smallest is estimated from a strided sample of kSample keys, the
+/// pass counts the keys under and over it and gathers those in it, and the
+/// exact cut is made among them. Missed (nothing changed but the chunks)
+/// when the band turns out not to hold the k-th smallest key or holds far
+/// more keys than estimated (ties); the histogram selection then runs.
+BandOutcome selectInBand(SparsityPlanState &s, int64_t k,
+                         const ParallelFor &pf, QuantResult &nonFinite) {
+  constexpr int64_t kSample = int64_t(1) << 16;
+  const int64_t N = s.N;
+  const bool wide = s.st == SrcType::F32;
+  const uint32_t bad = nonFiniteKey(s.st);
+  const int64_t stride = std::max<int64_t>(1, N / kSample);
+  std::vector<uint32_t> sample;
+  for (int64_t i = 0; i < N; i += stride)
+    sample.push_back(magnitudeKey(s.src, wide, i));
+  const int64_t ns = (int64_t)sample.size();
+  // The rank of the cut in the sample, +- 4 standard deviations and more.
+  const double p = (double)k / (double)N;
+  const double q = p * (double)ns;
+  const double margin = 4.0 * std::sqrt((double)ns * p * (1.0 - p)) + 32.0;
+  const int64_t loRank = (int64_t)std::floor(q - margin);
+  const int64_t hiRank = (int64_t)std::ceil(q + margin);
+  uint32_t lo = 0, hi = bad - 1;
+  if (loRank > 0) {
+    std::nth_element(sample.begin(), sample.begin() + loRank, sample.end());
+    lo = sample[loRank];
+  }
+  if (hiRank < ns - 1) {
+    std::nth_element(sample.begin(), sample.begin() + hiRank, sample.end());
+    hi = sample[hiRank];
+  }
+  if (hi < lo)
+    return BandOutcome::Missed;
+  const double fraction =
+      std::min(1.0, (double)(std::min(hiRank, ns) - std::max<int64_t>(loRank, 0) + 1) /
+                        (double)ns);
+
+  const SparseScanKernels &kernels = sparseScanKernels();
+  const size_t nc = s.chunks.size();
+  std::vector<std::vector<uint32_t>> cand(nc);
+  std::vector<BandScan> scans(nc);
+  runParallel(pf, nc, [&](size_t b, size_t e) {
+    for (size_t c = b; c < e; ++c) {
+      const SparseChunk &ch = s.chunks[c];
+      const int64_t len = ch.end - ch.begin;
+      const int64_t capacity =
+          std::min<int64_t>(len, (int64_t)(4.0 * fraction * (double)len) + 1024);
+      cand[c].resize((size_t)capacity + 16);
+      const char *w = (const char *)s.src + (wide ? 4 : 2) * ch.begin;
+      scans[c] = kernels.bandScan(w, wide, len, lo, hi, bad, cand[c].data(),
+                                  capacity);
+      cand[c].resize((size_t)scans[c].inBand);
+    }
+  });
+  BandScan total;
+  std::vector<uint8_t> badChunks(nc, 0);
+  for (size_t c = 0; c < nc; ++c) {
+    total.add(scans[c]);
+    badChunks[c] = scans[c].nonFinite;
+  }
+  if (total.nonFinite && !total.overflow) {
+    nonFinite = nonFiniteResult(s, badChunks);
+    return BandOutcome::NonFinite;
+  }
+  if (total.overflow || k < total.below || k >= total.below + total.inBand)
+    return BandOutcome::Missed;
+  std::vector<int64_t> above(nc), gt(nc), eq(nc);
+  for (size_t c = 0; c < nc; ++c)
+    above[c] = scans[c].above;
+  cutInBand(s, k, total.below, cand, above, gt, eq, pf);
+  finishUnstructured(s, gt, eq);
+  return BandOutcome::Done;
+}
+
+template <class U>
+QuantResult selectUnstructured(SparsityPlanState &s, const ParallelFor &pf) {
+  const uint8_t *src = (const uint8_t *)s.src;
+  const int64_t N = s.N;
+  const int shift = sizeof(U) == 4 ? 16 : 0;
+  makeFlatChunks(s);
+  const int64_t nc = (int64_t)s.chunks.size();
+  const int64_t k = floorCount(N, s.params.targetSparsity);
+  // Big weights: one pass over a band around the cut (a sample of the keys
+  // finds it) usually suffices.
+  if (N >= kBandMinElements && k < N) {
+    QuantResult nonFinite{Status::Ok, -1};
+    switch (selectInBand(s, k, pf, nonFinite)) {
+    case BandOutcome::Done: return {Status::Ok, -1};
+    case BandOutcome::NonFinite: return nonFinite;
+    case BandOutcome::Missed: break;
+    }
   }
 
   // Per chunk: a histogram of the top 15 bits of the key. NaN/Inf land in
@@ -131,7 +318,6 @@ QuantResult selectUnstructured(SparsityPlanState &s, const ParallelFor &pf) {
   if (QuantResult r = nonFiniteResult(s, bad); r.status != Status::Ok)
     return r;
 
-  const int64_t k = floorCount(N, s.params.targetSparsity);
   if (k >= N) {
     s.pruneAll = true;
     finishChunks(s); // every count is 0
@@ -143,9 +329,9 @@ QuantResult selectUnstructured(SparsityPlanState &s, const ParallelFor &pf) {
   std::vector<uint64_t> total((size_t)kBins, 0);
   constexpr int64_t kSlices = 64;
   runParallel(pf, kSlices, [&](size_t b, size_t e) {
-    for (int64_t d = b * (kBins / kSlices); d < (int64_t)e * (kBins / kSlices);
-         ++d)
-      for (int64_t c = 0; c < nc; ++c)
+    const int64_t d0 = b * (kBins / kSlices), d1 = e * (kBins / kSlices);
+    for (int64_t c = 0; c < nc; ++c) // row by row: contiguous reads
+      for (int64_t d = d0; d < d1; ++d)
         total[d] += hist[c * kBins + d];
   });
   int64_t d = 0, below = 0;
@@ -208,19 +394,7 @@ QuantResult selectUnstructured(SparsityPlanState &s, const ParallelFor &pf) {
     });
   }
 
-  // Elements at the threshold: the first r (flat order) are pruned. Kept
-  // ones at T == 0 are zeros and store nothing.
-  int64_t eqBefore = 0;
-  for (int64_t c = 0; c < nc; ++c) {
-    SparseChunk &ch = s.chunks[c];
-    ch.eqBefore = eqBefore;
-    ch.eqCount = eq[c];
-    const int64_t prunedEq =
-        std::min(eq[c], std::max<int64_t>(0, s.r - eqBefore));
-    ch.numNonZero = gt[c] + (s.T == 0 ? 0 : eq[c] - prunedEq);
-    eqBefore += eq[c];
-  }
-  finishChunks(s);
+  finishUnstructured(s, gt, eq);
   return {Status::Ok, -1};
 }
 

@@ -409,6 +409,47 @@ static void testLarge(bool quick) {
   }
 }
 
+/// Unstructured selection of weights big enough to be cut in a band around
+/// the threshold (and to fall back to the histogram when the band misses),
+/// on every instruction set: the same bytes as the reference.
+static void testBand(bool quick) {
+  Rng rng{777};
+  const std::vector<int64_t> shape = {quick ? 600 : 1200, 997};
+  const SparsityLayout l{shape, 0, 1};
+  const std::vector<Isa> isas = availableIsas();
+  for (SrcType st : {SrcType::F32, SrcType::F16, SrcType::BF16}) {
+    for (Pattern pat : {Pattern::Gaussian, Pattern::Zeros, Pattern::Rounded,
+                        Pattern::FewLevels, Pattern::PlusMinus}) {
+      const Weight w = makeWeight(st, shape, pat, rng);
+      for (Isa isa : isas) {
+        if (isa == Isa::Scalar)
+          continue;
+        setActiveIsa(isa);
+        for (double s : {0.0, 1e-6, 0.3, 0.5, 0.9, 0.999999})
+          checkCase(w, l, SparsityParams::unstructured(s), patternName(pat));
+      }
+      setActiveIsa(isas.back());
+    }
+  }
+  // A NaN late in a band-selected weight: its index, on every path.
+  const Weight w = makeWeight(SrcType::F32, shape, Pattern::Gaussian, rng);
+  std::vector<uint8_t> raw = w.raw(), m, v;
+  const float nan = NAN;
+  const int64_t at = w.size() - 5;
+  std::memcpy(&raw[4 * at], &nan, 4);
+  for (Isa isa : isas) {
+    setActiveIsa(isa);
+    for (const ParallelFor &pf : {ParallelFor(), threadPool(2)}) {
+      QuantResult r = sparsify(raw.data(), SrcType::F32, l,
+                               SparsityParams::unstructured(0.5), m, v, pf);
+      CHECK(r.status == Status::NonFinite && r.firstBadElement == at,
+            "band NaN on %s: %d at %lld", isaName(isa), (int)r.status,
+            (long long)r.firstBadElement);
+    }
+  }
+  setActiveIsa(isas.back());
+}
+
 /// The counts the spec states, independently of the reference.
 static void testCounts() {
   Rng rng{99};
@@ -838,6 +879,7 @@ int main(int argc, char **argv) {
   testJoint();
   testRandom(quick);
   testLarge(quick);
+  testBand(quick);
   std::printf("%d checks passed, %d failed (%d sparsify cases)\n", gPassed,
               gFailed, gCases);
   return gFailed ? 1 : 0;
