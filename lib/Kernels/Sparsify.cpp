@@ -267,6 +267,26 @@ void writeAtLeastFast(const SparsityPlanState &s, SparseChunk &c, uint8_t *mask,
   c.valueOffset += kept;
 }
 
+/// n:m with groups of m contiguous elements and no tail group: with a
+/// kernel for it, writes the chunk's whole 16-element runs; `c` is left
+/// with the rest (if any).
+template <class U>
+void writeGroupsFast(const SparsityPlanState &s, SparseChunk &c, uint8_t *mask,
+                     uint8_t *values) {
+  const SparseScanKernels &kernels = sparseScanKernels();
+  const int64_t m = s.width;
+  if (!kernels.writeGroups || s.In != 1 || s.C % m != 0 ||
+      !(m == 2 || m == 4 || m == 8 || m == 16) || c.begin % 8 != 0)
+    return;
+  const int64_t n = (c.end - c.begin) / 16 * 16;
+  const int64_t kept = kernels.writeGroups(
+      (const U *)s.src + c.begin, sizeof(U) == 4, n, (int)m, (int)s.nFull,
+      mask + c.begin / 8, values + sizeof(U) * c.valueOffset);
+  c.begin += n;
+  c.rowBegin += n / m;
+  c.valueOffset += kept;
+}
+
 template <class U>
 void writeChunk(const SparsityPlanState &s, const SparseChunk &chunk,
                 uint8_t *mask, uint8_t *values, uint8_t &head,
@@ -274,6 +294,8 @@ void writeChunk(const SparsityPlanState &s, const SparseChunk &chunk,
   SparseChunk c = chunk;
   if (s.params.mode == SparsityMode::Unstructured)
     writeAtLeastFast<U>(s, c, mask, values);
+  else if (s.params.mode == SparsityMode::NM)
+    writeGroupsFast<U>(s, c, mask, values);
   Emitter<U> em((const uint8_t *)s.src, mask, values, c);
   std::vector<uint8_t> keep;
   switch (s.params.mode) {

@@ -61,6 +61,24 @@ BandScan bandScanT(const void *w, int64_t n, uint32_t lo, uint32_t hi,
   return r;
 }
 
+/// Writes the `kept` staged elements (32-bit lanes) as values [at, at +
+/// kept) of the weight's type.
+template <bool Wide>
+inline void storeValues(const uint32_t *stage, int64_t kept, uint8_t *values,
+                        int64_t at) {
+  if (Wide) {
+    std::memcpy(values + 4 * at, stage, (size_t)(4 * kept));
+    return;
+  }
+  uint16_t *v = (uint16_t *)values + at;
+  int64_t j = 0;
+  for (; j + 16 <= kept; j += 16)
+    _mm256_storeu_si256((__m256i *)(v + j),
+                        _mm512_cvtepi32_epi16(_mm512_load_si512(stage + j)));
+  for (; j < kept; ++j)
+    v[j] = (uint16_t)stage[j];
+}
+
 /// Elements [0, n) (n a multiple of 16, the first at a mask byte boundary):
 /// the bit of element j is key >= thr, the kept elements' bits are the
 /// values. Values go through a staging tile in cache, written out whole.
@@ -82,21 +100,81 @@ int64_t writeAtLeastT(const void *w, int64_t n, uint32_t thr, uint8_t *mask,
       _mm512_storeu_si512(stage + kept, _mm512_maskz_compress_epi32(m, raw));
       kept += __builtin_popcount(m);
     }
-    if (Wide) {
-      std::memcpy(values + 4 * written, stage, (size_t)(4 * kept));
-    } else {
-      uint16_t *v = (uint16_t *)values + written;
-      int64_t j = 0;
-      for (; j + 16 <= kept; j += 16)
-        _mm256_storeu_si256(
-            (__m256i *)(v + j),
-            _mm512_cvtepi32_epi16(_mm512_load_si512(stage + j)));
-      for (; j < kept; ++j)
-        v[j] = (uint16_t)stage[j];
-    }
+    storeValues<Wide>(stage, kept, values, written);
     written += kept;
   }
   return written;
+}
+
+/// n:m groups of M contiguous elements (M divides 16): elements [0, n), n a
+/// multiple of 16, the first at a mask byte boundary and a group start. An
+/// element is kept when at least nP elements of its group come before it in
+/// (key, index) order and its key is not 0.
+template <bool Wide, int M>
+int64_t writeGroupsT(const void *w, int64_t n, int nP, uint8_t *mask,
+                     uint8_t *values) {
+  constexpr int64_t kStage = 4096;
+  alignas(64) uint32_t stage[kStage + 16];
+  // For each shift r: lane j's group-mate (j + r) mod M, and the lanes whose
+  // mate has the lower index (compared with <=: ties go to the lower index).
+  __m512i mate[M];
+  __mmask16 wraps[M];
+  for (int r = 1; r < M; ++r) {
+    alignas(64) int32_t idx[16];
+    unsigned wrap = 0;
+    for (int j = 0; j < 16; ++j) {
+      const int base = j / M * M, q = j % M;
+      idx[j] = base + (q + r) % M;
+      wrap |= (q + r >= M ? 1u : 0u) << j;
+    }
+    mate[r] = _mm512_load_si512(idx);
+    wraps[r] = (__mmask16)wrap;
+  }
+  const __m512i one = _mm512_set1_epi32(1);
+  const __m512i need = _mm512_set1_epi32(nP);
+  int64_t written = 0;
+  for (int64_t t = 0; t < n; t += kStage) {
+    const int64_t len = n - t < kStage ? n - t : kStage;
+    int64_t kept = 0;
+    for (int64_t j = 0; j < len; j += 16) {
+      __m512i raw;
+      const __m512i key = keys16<Wide>(w, t + j, &raw);
+      __m512i rank = _mm512_setzero_si512();
+      for (int r = 1; r < M; ++r) {
+        const __m512i other = _mm512_permutexvar_epi32(mate[r], key);
+        const __mmask16 before =
+            (_mm512_cmple_epu32_mask(other, key) & wraps[r]) |
+            (_mm512_cmplt_epu32_mask(other, key) & (__mmask16)~wraps[r]);
+        rank = _mm512_mask_add_epi32(rank, before, rank, one);
+      }
+      const __mmask16 m = _mm512_cmpge_epi32_mask(rank, need) &
+                          _mm512_test_epi32_mask(key, key);
+      std::memcpy(mask + (t + j) / 8, &m, 2);
+      _mm512_storeu_si512(stage + kept, _mm512_maskz_compress_epi32(m, raw));
+      kept += __builtin_popcount(m);
+    }
+    storeValues<Wide>(stage, kept, values, written);
+    written += kept;
+  }
+  return written;
+}
+
+int64_t writeGroupsAVX512(const void *w, bool wide, int64_t n, int m, int nP,
+                          uint8_t *mask, uint8_t *values) {
+  switch (m) {
+  case 2:
+    return wide ? writeGroupsT<true, 2>(w, n, nP, mask, values)
+                : writeGroupsT<false, 2>(w, n, nP, mask, values);
+  case 4:
+    return wide ? writeGroupsT<true, 4>(w, n, nP, mask, values)
+                : writeGroupsT<false, 4>(w, n, nP, mask, values);
+  case 8:
+    return wide ? writeGroupsT<true, 8>(w, n, nP, mask, values)
+                : writeGroupsT<false, 8>(w, n, nP, mask, values);
+  default:
+    return wide ? writeGroupsT<true, 16>(w, n, nP, mask, values)
+                : writeGroupsT<false, 16>(w, n, nP, mask, values);
+  }
 }
 
 BandScan bandScanAVX512(const void *w, bool wide, int64_t n, uint32_t lo,
@@ -112,7 +190,8 @@ int64_t writeAtLeastAVX512(const void *w, bool wide, int64_t n, uint32_t thr,
               : writeAtLeastT<false>(w, n, thr, mask, values);
 }
 
-const SparseScanKernels kAVX512Scan = {bandScanAVX512, writeAtLeastAVX512};
+const SparseScanKernels kAVX512Scan = {bandScanAVX512, writeAtLeastAVX512,
+                                       writeGroupsAVX512};
 
 } // namespace
 

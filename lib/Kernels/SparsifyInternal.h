@@ -149,6 +149,12 @@ struct SparseScanKernels {
   /// order from `values`. Returns how many were kept.
   int64_t (*writeAtLeast)(const void *w, bool wide, int64_t n, uint32_t thr,
                           uint8_t *mask, uint8_t *values);
+  /// Optional. n:m with groups of m contiguous elements (m in {2, 4, 8,
+  /// 16}): elements [0, n), n a multiple of 16, the first starting a group
+  /// and at the byte of `mask`; in each group the nP smallest (key, index)
+  /// are pruned, and zeros. Returns how many were kept.
+  int64_t (*writeGroups)(const void *w, bool wide, int64_t n, int m, int nP,
+                         uint8_t *mask, uint8_t *values);
 };
 
 /// The kernels of the active instruction set (the generic ones when it has

@@ -122,7 +122,8 @@ static BandScan bandScanGeneric(const void *w, bool wide, int64_t n,
 }
 
 const SparseScanKernels &sparseScanKernels() {
-  static const SparseScanKernels generic = {bandScanGeneric, nullptr};
+  static const SparseScanKernels generic = {bandScanGeneric, nullptr,
+                                            nullptr};
   if (activeIsa() == Isa::AVX512)
     if (const SparseScanKernels *k = sparseScanAVX512Kernels())
       return *k;

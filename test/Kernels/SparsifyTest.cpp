@@ -411,7 +411,7 @@ static void testLarge(bool quick) {
 
 /// Unstructured selection of weights big enough to be cut in a band around
 /// the threshold (and to fall back to the histogram when the band misses),
-/// on every instruction set: the same bytes as the reference.
+/// and n:m, on every instruction set: the same bytes as the reference.
 static void testBand(bool quick) {
   Rng rng{777};
   const std::vector<int64_t> shape = {quick ? 600 : 1200, 997};
@@ -427,6 +427,25 @@ static void testBand(bool quick) {
         setActiveIsa(isa);
         for (double s : {0.0, 1e-6, 0.3, 0.5, 0.9, 0.999999})
           checkCase(w, l, SparsityParams::unstructured(s), patternName(pat));
+      }
+      setActiveIsa(isas.back());
+    }
+  }
+  // n:m in groups of 2, 4, 8 and 16 contiguous elements (the vector path
+  // when the groups tile the rows) and of 5.
+  const std::vector<int64_t> rows = {quick ? 96 : 384, 1040};
+  const SparsityLayout lr{rows, 0, 1};
+  for (SrcType st : {SrcType::F32, SrcType::F16, SrcType::BF16}) {
+    for (Pattern pat : {Pattern::Gaussian, Pattern::Zeros, Pattern::FewLevels,
+                        Pattern::AllEqual}) {
+      const Weight w = makeWeight(st, rows, pat, rng);
+      for (Isa isa : isas) {
+        if (isa == Isa::Scalar)
+          continue;
+        setActiveIsa(isa);
+        for (auto [n, m] : {std::pair<int, int>{1, 2}, {2, 4}, {3, 4},
+                            {4, 8}, {5, 16}, {2, 5}})
+          checkCase(w, lr, SparsityParams::nm(n, m), patternName(pat));
       }
       setActiveIsa(isas.back());
     }

@@ -4,6 +4,7 @@
 
 #include "coreai/Kernels/Digest.h"
 #include "coreai/Kernels/Packing.h"
+#include "coreai/TextIO/ProgramText.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinDialect.h"
@@ -265,7 +266,9 @@ ElementsAttr makeElements(ShapedType type, ArrayRef<char> packed,
                                        packed, kBlobAlignment);
     ArrayRef<char> bytes = owned.getData();
     std::string name = blobName(
-        digest ? *digest : kernels::digest(bytes.data(), bytes.size()));
+        digest ? *digest
+               : kernels::digest(bytes.data(), bytes.size(),
+                                 contextParallelFor(ctx)));
     auto &manager = DenseResourceElementsHandle::getManagerInterface(ctx);
     if (auto *entry = manager.getBlobManager().lookup(name)) {
       if (entry->getBlob() && entry->getBlob()->getData() == bytes)

@@ -105,7 +105,8 @@ void parallelIndices(mlir::MLIRContext *ctx, size_t n,
 
 /// Elements of `type` from `packed` data (the layout of Packing.h): a
 /// resource blob for tensors of kMinResourceElements or more, named after
-/// its content's digest (Digest.h; computed unless given) and taking over
+/// its content's digest (Digest.h; computed on the context's threads unless
+/// given) and taking over
 /// `blob` when given (else copying `packed`); inline values otherwise.
 mlir::ElementsAttr makeElements(mlir::ShapedType type,
                                 llvm::ArrayRef<char> packed,
