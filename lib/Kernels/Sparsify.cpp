@@ -214,6 +214,17 @@ template <class U> struct Emitter {
   /// Elements [pos, pos + n) with their keep flags.
   void put(const uint8_t *keep, int64_t n) {
     constexpr U magMask = (U)(sizeof(U) == 4 ? 0x7fffffffu : 0x7fffu);
+    // Whole mask bytes from a byte boundary: the instruction set's loop.
+    const SparseScanKernels &kernels = sparseScanKernels();
+    if (kernels.writeFlags && pos % 8 == 0 && n >= 16) {
+      const int64_t len = n / 16 * 16;
+      valuePos += kernels.writeFlags(src + sizeof(U) * pos, sizeof(U) == 4,
+                                     len, keep, mask + pos / 8,
+                                     values + sizeof(U) * valuePos);
+      pos += len;
+      keep += len;
+      n -= len;
+    }
     while (n > 0) {
       const int64_t len = std::min(n, kTile);
       const U *__restrict w = (const U *)(const void *)(src + sizeof(U) * pos);

@@ -11,6 +11,8 @@
 #if defined(__x86_64__) && defined(__AVX512F__) && defined(__AVX512BW__)
 #include <immintrin.h>
 
+#include <cstring>
+
 namespace coreai {
 namespace kernels {
 namespace {
@@ -177,6 +179,93 @@ int64_t writeGroupsAVX512(const void *w, bool wide, int64_t n, int m, int nP,
   }
 }
 
+template <bool Wide>
+int64_t writeFlagsT(const void *w, int64_t n, const uint8_t *keep,
+                    uint8_t *mask, uint8_t *values) {
+  constexpr int64_t kStage = 4096;
+  alignas(64) uint32_t stage[kStage + 16];
+  int64_t written = 0;
+  for (int64_t t = 0; t < n; t += kStage) {
+    const int64_t len = n - t < kStage ? n - t : kStage;
+    int64_t kept = 0;
+    for (int64_t j = 0; j < len; j += 16) {
+      __m512i raw;
+      const __m512i key = keys16<Wide>(w, t + j, &raw);
+      const __mmask16 flags = _mm_test_epi8_mask(
+          _mm_loadu_si128((const __m128i *)(keep + t + j)),
+          _mm_set1_epi8((char)0xff));
+      const __mmask16 m = flags & _mm512_test_epi32_mask(key, key);
+      std::memcpy(mask + (t + j) / 8, &m, 2);
+      _mm512_storeu_si512(stage + kept, _mm512_maskz_compress_epi32(m, raw));
+      kept += __builtin_popcount(m);
+    }
+    storeValues<Wide>(stage, kept, values, written);
+    written += kept;
+  }
+  return written;
+}
+
+int64_t writeFlagsAVX512(const void *w, bool wide, int64_t n,
+                         const uint8_t *keep, uint8_t *mask, uint8_t *values) {
+  return wide ? writeFlagsT<true>(w, n, keep, mask, values)
+              : writeFlagsT<false>(w, n, keep, mask, values);
+}
+
+/// Sixteen |w| as f32 (exact) from element i of a row of type ST, and
+/// their keys.
+template <SrcType ST>
+inline __m512 magnitudes16(const void *row, int64_t i, __m512i *key) {
+  if (ST == SrcType::F32) {
+    *key = _mm512_and_si512(_mm512_loadu_si512((const uint32_t *)row + i),
+                            _mm512_set1_epi32(0x7fffffff));
+    return _mm512_castsi512_ps(*key);
+  }
+  const __m256i h = _mm256_and_si256(
+      _mm256_loadu_si256((const __m256i *)((const uint16_t *)row + i)),
+      _mm256_set1_epi16(0x7fff));
+  *key = _mm512_cvtepu16_epi32(h);
+  if (ST == SrcType::F16)
+    return _mm512_cvtph_ps(h);
+  return _mm512_castsi512_ps(_mm512_slli_epi32(*key, 16));
+}
+
+template <SrcType ST>
+void addSquaresT(const void *row, int64_t n, double *score, uint32_t &worst,
+                 int64_t &zeros) {
+  __m512i top = _mm512_setzero_si512();
+  int64_t z = 0, i = 0;
+  for (; i + 16 <= n; i += 16) {
+    __m512i key;
+    const __m512 v = magnitudes16<ST>(row, i, &key);
+    top = _mm512_max_epu32(top, key);
+    z += __builtin_popcount(_mm512_testn_epi32_mask(key, key));
+    const __m512d lo = _mm512_cvtps_pd(_mm512_castps512_ps256(v));
+    const __m512d hi = _mm512_cvtps_pd(_mm256_castpd_ps(
+        _mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)));
+    _mm512_storeu_pd(score + i, _mm512_add_pd(_mm512_loadu_pd(score + i),
+                                              _mm512_mul_pd(lo, lo)));
+    _mm512_storeu_pd(score + i + 8,
+                     _mm512_add_pd(_mm512_loadu_pd(score + i + 8),
+                                   _mm512_mul_pd(hi, hi)));
+  }
+  const uint32_t w = (uint32_t)_mm512_reduce_max_epu32(top);
+  worst = w > worst ? w : worst;
+  zeros += z;
+  const int esz = ST == SrcType::F32 ? 4 : 2;
+  addSquaresScalar((const char *)row + esz * i, ST, n - i, score + i, worst,
+                   zeros);
+}
+
+void addSquaresAVX512(const void *row, SrcType st, int64_t n, double *score,
+                      uint32_t &worst, int64_t &zeros) {
+  switch (st) {
+  case SrcType::F32: return addSquaresT<SrcType::F32>(row, n, score, worst, zeros);
+  case SrcType::F16: return addSquaresT<SrcType::F16>(row, n, score, worst, zeros);
+  case SrcType::BF16:
+    return addSquaresT<SrcType::BF16>(row, n, score, worst, zeros);
+  }
+}
+
 BandScan bandScanAVX512(const void *w, bool wide, int64_t n, uint32_t lo,
                         uint32_t hi, uint32_t bad, uint32_t *out,
                         int64_t capacity) {
@@ -191,7 +280,8 @@ int64_t writeAtLeastAVX512(const void *w, bool wide, int64_t n, uint32_t thr,
 }
 
 const SparseScanKernels kAVX512Scan = {bandScanAVX512, writeAtLeastAVX512,
-                                       writeGroupsAVX512};
+                                       writeGroupsAVX512, writeFlagsAVX512,
+                                       addSquaresAVX512};
 
 } // namespace
 

@@ -135,8 +135,12 @@ BandScan bandScanScalar(const void *w, bool wide, int64_t begin, int64_t end,
                         uint32_t lo, uint32_t hi, uint32_t bad, uint32_t *out,
                         int64_t capacity);
 
-/// The loops of the unstructured mode that run over the whole weight, per
-/// instruction set (see sparseScanKernelsFor).
+/// SparseScanKernels::addSquares, one element at a time.
+void addSquaresScalar(const void *row, SrcType st, int64_t n, double *score,
+                      uint32_t &worst, int64_t &zeros);
+
+/// The loops that run over the whole weight, per instruction set (see
+/// sparseScanKernels).
 struct SparseScanKernels {
   /// bandScanScalar over [0, n); `out` has room for 16 keys past
   /// `capacity`.
@@ -155,6 +159,17 @@ struct SparseScanKernels {
   /// are pruned, and zeros. Returns how many were kept.
   int64_t (*writeGroups)(const void *w, bool wide, int64_t n, int m, int nP,
                          uint8_t *mask, uint8_t *values);
+  /// Optional. Elements [0, n), n a multiple of 16 and `mask` at the byte
+  /// of the first: bit = keep[j] && key != 0, the kept elements written in
+  /// order from `values`. Returns how many were kept.
+  int64_t (*writeFlags)(const void *w, bool wide, int64_t n,
+                        const uint8_t *keep, uint8_t *mask, uint8_t *values);
+  /// Block scores: score[i] += |w_i|^2 (in f64; the square of an f32 is
+  /// exact, so any order of rows gives the generic loop's sums) for i in
+  /// [0, n) of a row of type st; raises `worst` to the largest key and adds
+  /// the zero elements to `zeros`.
+  void (*addSquares)(const void *row, SrcType st, int64_t n, double *score,
+                     uint32_t &worst, int64_t &zeros);
 };
 
 /// The kernels of the active instruction set (the generic ones when it has

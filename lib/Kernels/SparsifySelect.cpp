@@ -122,8 +122,8 @@ static BandScan bandScanGeneric(const void *w, bool wide, int64_t n,
 }
 
 const SparseScanKernels &sparseScanKernels() {
-  static const SparseScanKernels generic = {bandScanGeneric, nullptr,
-                                            nullptr};
+  static const SparseScanKernels generic = {
+      bandScanGeneric, nullptr, nullptr, nullptr, addSquaresScalar};
   if (activeIsa() == Isa::AVX512)
     if (const SparseScanKernels *k = sparseScanAVX512Kernels())
       return *k;
@@ -472,9 +472,38 @@ constexpr int64_t kScorePiece = 512;
 /// and max score bits, whether a NaN/Inf was seen, and the number of zero
 /// elements.
 template <SrcType ST>
+void addSquaresOf(const void *row, int64_t n, double *__restrict sc,
+                  uint32_t &worst, int64_t &zeros) {
+  using U = std::conditional_t<ST == SrcType::F32, uint32_t, uint16_t>;
+  // Pieces of the row through a buffer of f32 magnitudes (exact), so that
+  // each loop is a simple one the compiler vectorizes.
+  for (int64_t i0 = 0; i0 < n; i0 += kScorePiece) {
+    const int64_t len = std::min(kScorePiece, n - i0);
+    float v[kScorePiece];
+    uint32_t w = 0;
+    for (int64_t i = 0; i < len; ++i) {
+      const uint32_t key = keyAt<U>((const uint8_t *)row, i0 + i);
+      v[i] = magnitudeOf<ST>(key);
+      w = std::max(w, key);
+    }
+    worst = std::max(worst, w);
+    int32_t z = 0;
+    for (int64_t i = 0; i < len; ++i) {
+      const double d = v[i];
+      sc[i0 + i] += d * d;
+      z += v[i] == 0.f;
+    }
+    zeros += z;
+  }
+}
+
+/// Block rows [u0, u1) of one chunk: the scores of their blocks, the min
+/// and max score bits, whether a NaN/Inf was seen, and the number of zero
+/// elements.
 bool scoreRows(const SparsityPlanState &s, int64_t u0, int64_t u1,
                double *score, uint64_t &lo, uint64_t &hi, int64_t &zeros) {
-  using U = std::conditional_t<ST == SrcType::F32, uint32_t, uint16_t>;
+  const SparseScanKernels &kernels = sparseScanKernels();
+  const int esz = s.st == SrcType::F32 ? 4 : 2;
   const uint8_t *src = (const uint8_t *)s.src;
   const int64_t In = s.In, C = s.C, bs = s.width, Cb = s.rowsPerFibre;
   uint32_t worst = 0;
@@ -485,29 +514,9 @@ bool scoreRows(const SparsityPlanState &s, int64_t u0, int64_t u1,
     double *__restrict sc = score + u * In;
     for (int64_t i = 0; i < In; ++i)
       sc[i] = 0.0;
-    for (int64_t c = c0; c < c1; ++c) {
-      const uint8_t *row = src + sizeof(U) * (o * C + c) * In;
-      // Pieces of the row through a buffer of f32 magnitudes (exact), so
-      // that each loop is a simple one the compiler vectorizes.
-      for (int64_t i0 = 0; i0 < In; i0 += kScorePiece) {
-        const int64_t n = std::min(kScorePiece, In - i0);
-        float v[kScorePiece];
-        uint32_t w = 0;
-        for (int64_t i = 0; i < n; ++i) {
-          const uint32_t key = keyAt<U>(row, i0 + i);
-          v[i] = magnitudeOf<ST>(key);
-          w = std::max(w, key);
-        }
-        worst = std::max(worst, w);
-        int32_t z = 0;
-        for (int64_t i = 0; i < n; ++i) {
-          const double d = v[i];
-          sc[i0 + i] += d * d;
-          z += v[i] == 0.f;
-        }
-        nzero += z;
-      }
-    }
+    for (int64_t c = c0; c < c1; ++c)
+      kernels.addSquares(src + esz * (o * C + c) * In, s.st, In, sc, worst,
+                         nzero);
     uint64_t l = lo, h = hi;
     for (int64_t i = 0; i < In; ++i) {
       l = std::min(l, keyOf(sc[i]));
@@ -517,7 +526,7 @@ bool scoreRows(const SparsityPlanState &s, int64_t u0, int64_t u1,
     hi = h;
   }
   zeros = nzero;
-  return worst >= nonFiniteKey(ST);
+  return worst >= nonFiniteKey(s.st);
 }
 
 /// Nonzero elements per block of rows [u0, u1) (indexed from u0 * In).
@@ -550,22 +559,9 @@ QuantResult selectBlock(SparsityPlanState &s, const ParallelFor &pf) {
   runParallel(pf, (size_t)nc, [&](size_t b, size_t e) {
     for (size_t c = b; c < e; ++c) {
       const SparseChunk &ch = s.chunks[c];
-      bool isBad = false;
       int64_t zeros = 0;
-      switch (s.st) {
-      case SrcType::F32:
-        isBad = scoreRows<SrcType::F32>(s, ch.rowBegin, ch.rowEnd, score.get(),
-                                        lo[c], hi[c], zeros);
-        break;
-      case SrcType::F16:
-        isBad = scoreRows<SrcType::F16>(s, ch.rowBegin, ch.rowEnd, score.get(),
-                                        lo[c], hi[c], zeros);
-        break;
-      case SrcType::BF16:
-        isBad = scoreRows<SrcType::BF16>(s, ch.rowBegin, ch.rowEnd,
-                                         score.get(), lo[c], hi[c], zeros);
-        break;
-      }
+      const bool isBad = scoreRows(s, ch.rowBegin, ch.rowEnd, score.get(),
+                                   lo[c], hi[c], zeros);
       bad[c] = isBad;
       if (zeros && !isBad)
         countNonZero(s, ch.rowBegin, ch.rowEnd, nz[c]);
@@ -664,6 +660,18 @@ void makeRowChunks(SparsityPlanState &s) {
     ch.end = rowStart(v);
     s.chunks.push_back(ch);
     u = v;
+  }
+}
+
+void addSquaresScalar(const void *row, SrcType st, int64_t n, double *score,
+                      uint32_t &worst, int64_t &zeros) {
+  switch (st) {
+  case SrcType::F32:
+    return addSquaresOf<SrcType::F32>(row, n, score, worst, zeros);
+  case SrcType::F16:
+    return addSquaresOf<SrcType::F16>(row, n, score, worst, zeros);
+  case SrcType::BF16:
+    return addSquaresOf<SrcType::BF16>(row, n, score, worst, zeros);
   }
 }
 
