@@ -21,6 +21,12 @@ constexpr size_t kHugePage = size_t(2) << 20;
 constexpr size_t kPooledMin = size_t(8) << 20;
 /// Bytes of released mappings kept for reuse.
 constexpr size_t kPoolCapacity = size_t(1) << 30;
+/// Of those, the bytes kept as they are; the system may take back the pages
+/// of the others (MADV_FREE). Marking pages free costs time twice, in the
+/// call and in the next writes to them (about 8 ms per call when 134 MB of
+/// weights are copied out of Apple's program into reused buffers), so the
+/// buffers of a typical call stay as they are.
+constexpr size_t kHotCapacity = size_t(512) << 20;
 
 struct Mapping {
   void *base;
@@ -54,7 +60,8 @@ public:
       std::lock_guard<std::mutex> lock(mutex);
       if (keptBytes + m.length <= kPoolCapacity) {
 #if defined(MADV_FREE)
-        madvise(m.base, m.length, MADV_FREE);
+        if (keptBytes + m.length > kHotCapacity)
+          madvise(m.base, m.length, MADV_FREE);
 #endif
         kept.push_back(m);
         keptBytes += m.length;
