@@ -68,6 +68,8 @@ BandScan bandScanT(const void *w, int64_t n, uint32_t lo, uint32_t hi,
 template <bool Wide>
 inline void storeValues(const uint32_t *stage, int64_t kept, uint8_t *values,
                         int64_t at) {
+  if (kept == 0) // `values` may be null when nothing is kept at all
+    return;
   if (Wide) {
     std::memcpy(values + 4 * at, stage, (size_t)(4 * kept));
     return;
