@@ -84,14 +84,14 @@ inline void storeValues(const uint32_t *stage, int64_t kept, uint8_t *values,
 }
 
 /// Elements [0, n) (n a multiple of 16, the first at a mask byte boundary):
-/// the bit of element j is key >= thr, the kept elements' bits are the
-/// values. Values go through a staging tile in cache, written out whole.
-template <bool Wide>
-int64_t writeAtLeastT(const void *w, int64_t n, uint32_t thr, uint8_t *mask,
-                      uint8_t *values) {
+/// the bits of elements j .. j+15 are keepOf(key, j) (their keys), the kept
+/// elements' bits are the values. Values go through a staging tile in
+/// cache, written out whole. Returns how many were kept.
+template <bool Wide, class KeepOf>
+int64_t writeKept(const void *w, int64_t n, uint8_t *mask, uint8_t *values,
+                  const KeepOf &keepOf) {
   constexpr int64_t kStage = 4096;
   alignas(64) uint32_t stage[kStage + 16];
-  const __m512i vthr = _mm512_set1_epi32((int)thr);
   int64_t written = 0;
   for (int64_t t = 0; t < n; t += kStage) {
     const int64_t len = n - t < kStage ? n - t : kStage;
@@ -99,7 +99,7 @@ int64_t writeAtLeastT(const void *w, int64_t n, uint32_t thr, uint8_t *mask,
     for (int64_t j = 0; j < len; j += 16) {
       __m512i raw;
       const __m512i key = keys16<Wide>(w, t + j, &raw);
-      const __mmask16 m = _mm512_cmpge_epu32_mask(key, vthr);
+      const __mmask16 m = keepOf(key, t + j);
       std::memcpy(mask + (t + j) / 8, &m, 2);
       _mm512_storeu_si512(stage + kept, _mm512_maskz_compress_epi32(m, raw));
       kept += __builtin_popcount(m);
@@ -110,6 +110,16 @@ int64_t writeAtLeastT(const void *w, int64_t n, uint32_t thr, uint8_t *mask,
   return written;
 }
 
+/// Kept: key >= thr.
+template <bool Wide>
+int64_t writeAtLeastT(const void *w, int64_t n, uint32_t thr, uint8_t *mask,
+                      uint8_t *values) {
+  const __m512i vthr = _mm512_set1_epi32((int)thr);
+  return writeKept<Wide>(w, n, mask, values, [&](__m512i key, int64_t) {
+    return _mm512_cmpge_epu32_mask(key, vthr);
+  });
+}
+
 /// n:m groups of M contiguous elements (M divides 16): elements [0, n), n a
 /// multiple of 16, the first at a mask byte boundary and a group start. An
 /// element is kept when at least nP elements of its group come before it in
@@ -117,8 +127,6 @@ int64_t writeAtLeastT(const void *w, int64_t n, uint32_t thr, uint8_t *mask,
 template <bool Wide, int M>
 int64_t writeGroupsT(const void *w, int64_t n, int nP, uint8_t *mask,
                      uint8_t *values) {
-  constexpr int64_t kStage = 4096;
-  alignas(64) uint32_t stage[kStage + 16];
   // For each shift r: lane j's group-mate (j + r) mod M, and the lanes whose
   // mate has the lower index (compared with <=: ties go to the lower index).
   __m512i mate[M];
@@ -136,31 +144,18 @@ int64_t writeGroupsT(const void *w, int64_t n, int nP, uint8_t *mask,
   }
   const __m512i one = _mm512_set1_epi32(1);
   const __m512i need = _mm512_set1_epi32(nP);
-  int64_t written = 0;
-  for (int64_t t = 0; t < n; t += kStage) {
-    const int64_t len = n - t < kStage ? n - t : kStage;
-    int64_t kept = 0;
-    for (int64_t j = 0; j < len; j += 16) {
-      __m512i raw;
-      const __m512i key = keys16<Wide>(w, t + j, &raw);
-      __m512i rank = _mm512_setzero_si512();
-      for (int r = 1; r < M; ++r) {
-        const __m512i other = _mm512_permutexvar_epi32(mate[r], key);
-        const __mmask16 before =
-            (_mm512_cmple_epu32_mask(other, key) & wraps[r]) |
-            (_mm512_cmplt_epu32_mask(other, key) & (__mmask16)~wraps[r]);
-        rank = _mm512_mask_add_epi32(rank, before, rank, one);
-      }
-      const __mmask16 m = _mm512_cmpge_epi32_mask(rank, need) &
-                          _mm512_test_epi32_mask(key, key);
-      std::memcpy(mask + (t + j) / 8, &m, 2);
-      _mm512_storeu_si512(stage + kept, _mm512_maskz_compress_epi32(m, raw));
-      kept += __builtin_popcount(m);
+  return writeKept<Wide>(w, n, mask, values, [&](__m512i key, int64_t) {
+    __m512i rank = _mm512_setzero_si512();
+    for (int r = 1; r < M; ++r) {
+      const __m512i other = _mm512_permutexvar_epi32(mate[r], key);
+      const __mmask16 before =
+          (_mm512_cmple_epu32_mask(other, key) & wraps[r]) |
+          (_mm512_cmplt_epu32_mask(other, key) & (__mmask16)~wraps[r]);
+      rank = _mm512_mask_add_epi32(rank, before, rank, one);
     }
-    storeValues<Wide>(stage, kept, values, written);
-    written += kept;
-  }
-  return written;
+    return (__mmask16)(_mm512_cmpge_epi32_mask(rank, need) &
+                       _mm512_test_epi32_mask(key, key));
+  });
 }
 
 int64_t writeGroupsAVX512(const void *w, bool wide, int64_t n, int m, int nP,
@@ -181,30 +176,16 @@ int64_t writeGroupsAVX512(const void *w, bool wide, int64_t n, int m, int nP,
   }
 }
 
+/// Kept: keep[j] != 0 and key != 0.
 template <bool Wide>
 int64_t writeFlagsT(const void *w, int64_t n, const uint8_t *keep,
                     uint8_t *mask, uint8_t *values) {
-  constexpr int64_t kStage = 4096;
-  alignas(64) uint32_t stage[kStage + 16];
-  int64_t written = 0;
-  for (int64_t t = 0; t < n; t += kStage) {
-    const int64_t len = n - t < kStage ? n - t : kStage;
-    int64_t kept = 0;
-    for (int64_t j = 0; j < len; j += 16) {
-      __m512i raw;
-      const __m512i key = keys16<Wide>(w, t + j, &raw);
-      const __mmask16 flags = _mm_test_epi8_mask(
-          _mm_loadu_si128((const __m128i *)(keep + t + j)),
-          _mm_set1_epi8((char)0xff));
-      const __mmask16 m = flags & _mm512_test_epi32_mask(key, key);
-      std::memcpy(mask + (t + j) / 8, &m, 2);
-      _mm512_storeu_si512(stage + kept, _mm512_maskz_compress_epi32(m, raw));
-      kept += __builtin_popcount(m);
-    }
-    storeValues<Wide>(stage, kept, values, written);
-    written += kept;
-  }
-  return written;
+  return writeKept<Wide>(w, n, mask, values, [&](__m512i key, int64_t j) {
+    const __mmask16 flags =
+        _mm_test_epi8_mask(_mm_loadu_si128((const __m128i *)(keep + j)),
+                           _mm_set1_epi8((char)0xff));
+    return (__mmask16)(flags & _mm512_test_epi32_mask(key, key));
+  });
 }
 
 int64_t writeFlagsAVX512(const void *w, bool wide, int64_t n,
