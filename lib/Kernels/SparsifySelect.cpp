@@ -2,11 +2,15 @@
 //
 // The selections of Sparsify.h, each in linear time and without sorting
 // the weight:
-//   Unstructured: a histogram of the top 15 bits of |w| per chunk finds the
-//     bucket of the k-th smallest |w|; for f32 the low 16 bits of the
-//     elements in that bucket are gathered and nth_element finds the exact
-//     key. The chunks' histograms give each chunk's counts above and at the
-//     threshold, hence where its values go.
+//   Unstructured: on weights of kBandMinElements or more, one pass counts
+//     the keys (|w| bits) under and over a band around the cut, estimated
+//     from a strided sample, and gathers the keys in it; the exact k-th
+//     smallest key is found among those (selectInBand). Otherwise, or when
+//     the band misses the cut, a histogram of the top 15 bits of |w| per
+//     chunk finds the bucket of the k-th smallest |w|; for f32 the low 16
+//     bits of the elements in that bucket are gathered and nth_element finds
+//     the exact key. Either way each chunk's counts above and at the
+//     threshold give where its values go.
 //   Block: the block scores (f64 sums of squares) in one pass (with the
 //     nonzero counts per block of the chunks that hold zeros); a histogram
 //     of 16 bits of the score bits (those below the bits all scores share)
