@@ -160,9 +160,10 @@ void makeFlatChunks(SparsityPlanState &s) {
 }
 
 /// Sets T and r (the k-th smallest key, 0-based, and how many of the k
-/// smallest equal it) and the chunks' counts from the keys of a band that
-/// holds the k-th smallest: `below` keys lie under the band, cand[c] are
-/// chunk c's keys in the band and above[c] its keys over it.
+/// smallest equal it) and the chunks' counts from the keys of a band (a
+/// range of keys) that holds the k-th smallest: `below` keys lie under the
+/// band, cand[c] are chunk c's keys in the band and above[c] its keys over
+/// it. Used by selectInBand and by the histogram selection of f32 keys.
 void cutInBand(SparsityPlanState &s, int64_t k, int64_t below,
                const std::vector<std::vector<uint32_t>> &cand,
                const std::vector<int64_t> &above, std::vector<int64_t> &gt,
@@ -383,42 +384,23 @@ QuantResult selectUnstructured(SparsityPlanState &s, const ParallelFor &pf) {
       }
     });
   } else {
-    // f32: the low 16 bits of the keys in bucket d, in flat order.
-    std::vector<int64_t> off((size_t)nc + 1, 0);
-    for (int64_t c = 0; c < nc; ++c)
-      off[c + 1] = off[c] + hist[c * kBins + d];
-    std::vector<uint16_t> cand((size_t)off[nc]);
+    // f32: the keys of bucket d (a band that holds the k-th smallest), per
+    // chunk in flat order, and the cut among them.
+    std::vector<std::vector<uint32_t>> cand((size_t)nc);
+    std::vector<int64_t> above((size_t)nc);
     runParallel(pf, (size_t)nc, [&](size_t b, size_t e) {
       for (size_t c = b; c < e; ++c) {
-        int64_t pos = off[c];
+        cand[c].reserve(hist[c * kBins + d]);
         const int64_t x1 = s.chunks[c].end;
         for (int64_t x = s.chunks[c].begin; x < x1; ++x) {
           const uint32_t key = keyAt<U>(src, x);
           if ((int64_t)(key >> 16) == d)
-            cand[pos++] = (uint16_t)key;
+            cand[c].push_back(key);
         }
+        above[c] = countAbove(c);
       }
     });
-    const int64_t k1 = k - below;
-    std::vector<uint16_t> tmp(cand);
-    std::nth_element(tmp.begin(), tmp.begin() + k1, tmp.end());
-    const uint16_t t2 = tmp[k1];
-    int64_t less = 0;
-    for (int64_t i = 0; i < k1; ++i)
-      less += tmp[i] < t2;
-    s.T = (uint32_t)d << 16 | t2;
-    s.r = k1 - less;
-    runParallel(pf, (size_t)nc, [&](size_t b, size_t e) {
-      for (size_t c = b; c < e; ++c) {
-        int64_t g = countAbove(c), q = 0;
-        for (int64_t i = off[c]; i < off[c + 1]; ++i) {
-          g += cand[i] > t2;
-          q += cand[i] == t2;
-        }
-        gt[c] = g;
-        eq[c] = q;
-      }
-    });
+    cutInBand(s, k, below, cand, above, gt, eq, pf);
   }
 
   finishUnstructured(s, gt, eq);
