@@ -8,12 +8,15 @@ Stages: clone Apple's module (in_place=False), walk it, write the skeleton
 bytecode, read it into the mirror, copy the weights (Apple's
 copy_constant_value_to_array into our buffers) and attach them, verify, run
 the pass, read the replacements back, apply them to Apple's module. The first row
-is the process's first call (fresh memory); the others reuse it.
+is the process's first call (fresh memory); the others reuse it. Each row
+also shows the call's minor page faults and how much the process's resident
+memory grew over it (the new blobs stay referenced by Apple's context).
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import sys
 import time
 from pathlib import Path
@@ -45,9 +48,11 @@ def main() -> None:
              "apply"]
     print(f"{args.layers} x Linear({args.size}, {args.size}) {args.dtype}, "
           f"{CONFIGS[args.config]}; ms per stage")
-    print("| call | " + " | ".join(names) + " | total |")
-    print("|---" * (len(names) + 2) + "|")
+    print("| call | " + " | ".join(names) + " | total | page faults | RSS growth MB |")
+    print("|---" * (len(names) + 4) + "|")
     for rep in range(args.reps):
+        faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+        rss = _rss_mb()
         marks = [time.perf_counter()]
         target = _interop._clone(apple, source)
         marks.append(time.perf_counter())
@@ -70,8 +75,16 @@ def main() -> None:
         marks.append(time.perf_counter())
         cells = [f"{(b - a) * 1e3:.1f}" for a, b in zip(marks, marks[1:])]
         label = "1st" if rep == 0 else str(rep + 1)
-        print(f"| {label} | " + " | ".join(cells) + f" | {(marks[-1] - marks[0]) * 1e3:.1f} |")
         del replacements, mirror, target
+        faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults
+        print(f"| {label} | " + " | ".join(cells) + f" | {(marks[-1] - marks[0]) * 1e3:.1f} "
+              f"| {faults} | {_rss_mb() - rss} |")
+
+
+def _rss_mb() -> int:
+    """The process's resident memory now (Linux)."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * resource.getpagesize() // (1 << 20)
 
 
 if __name__ == "__main__":
