@@ -168,8 +168,8 @@ void cutInBand(SparsityPlanState &s, int64_t k, int64_t below,
                const std::vector<std::vector<uint32_t>> &cand,
                const std::vector<int64_t> &above, std::vector<int64_t> &gt,
                std::vector<int64_t> &eq, const ParallelFor &pf) {
-  // The k1-th smallest candidate: a histogram of 4096 ranges of keys finds
-  // its range, then a selection among that range's keys.
+  // The k1-th smallest candidate: a histogram of ranges of keys finds its
+  // range, then a selection among that range's keys.
   const int64_t k1 = k - below;
   uint32_t mn = ~0u, mx = 0;
   for (const auto &v : cand)
@@ -177,9 +177,12 @@ void cutInBand(SparsityPlanState &s, int64_t k, int64_t below,
       mn = std::min(mn, key);
       mx = std::max(mx, key);
     }
+  // Up to 2^16 ranges: keys that share their top 16 bits (the histogram
+  // selection's f32 buckets) get one range per key, so ties are counted,
+  // never copied.
   const uint32_t span = mx - mn;
   const int bits = span ? 32 - __builtin_clz(span) : 0;
-  const int shift = std::max(0, bits - 12);
+  const int shift = std::max(0, bits - 16);
   std::vector<int64_t> hist((size_t)(span >> shift) + 1, 0);
   for (const auto &v : cand)
     for (uint32_t key : v)
@@ -187,18 +190,23 @@ void cutInBand(SparsityPlanState &s, int64_t k, int64_t below,
   int64_t bin = 0, before = 0;
   while (before + hist[bin] <= k1)
     before += hist[bin++];
-  std::vector<uint32_t> inBin;
-  inBin.reserve((size_t)hist[bin]);
-  for (const auto &v : cand)
-    for (uint32_t key : v)
-      if ((int64_t)((key - mn) >> shift) == bin)
-        inBin.push_back(key);
-  const int64_t k2 = k1 - before;
-  std::nth_element(inBin.begin(), inBin.begin() + k2, inBin.end());
-  const uint32_t T = inBin[k2];
+  uint32_t T;
   int64_t less = before;
-  for (int64_t i = 0; i < k2; ++i)
-    less += inBin[i] < T;
+  if (shift == 0) { // the range is one key
+    T = mn + (uint32_t)bin;
+  } else {
+    std::vector<uint32_t> inBin;
+    inBin.reserve((size_t)hist[bin]);
+    for (const auto &v : cand)
+      for (uint32_t key : v)
+        if ((int64_t)((key - mn) >> shift) == bin)
+          inBin.push_back(key);
+    const int64_t k2 = k1 - before;
+    std::nth_element(inBin.begin(), inBin.begin() + k2, inBin.end());
+    T = inBin[k2];
+    for (int64_t i = 0; i < k2; ++i)
+      less += inBin[i] < T;
+  }
   s.T = T;
   s.r = k1 - less;
   runParallel(pf, cand.size(), [&](size_t b, size_t e) {
