@@ -20,6 +20,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <vector>
 
@@ -253,6 +254,133 @@ struct KeyIndex {
   }
 };
 
+/// Grid statistics of f32 x taken as they are (no scale), in one pass over
+/// their bits. A normal f32's grid magnitude is its bits >> 13 rounded half
+/// to even: gridMagnitude() of the same value minus kOffset (the difference
+/// of the f64 and f32 exponent biases, as codes). Keys order the values:
+/// kZero -+ r by sign, +-0 at kZero. Per key, the count and the f64 sum of
+/// its x: the x of a key with exponent e are multiples of 2^(e-24) below
+/// 2^(e+1), so up to 2^28 of them (kMaxExact) sum exactly, in any order and
+/// any split of the work. Subnormal f32 lie on a finer grid: not handled.
+/// Only keys [lo, hi) are zeroed and read; each block of input extends them
+/// to its keys.
+struct F32Grid {
+  static constexpr uint32_t kZero = 1u << 18, kSize = 2 * kZero + 1;
+  static constexpr uint32_t kOffset = 896u << 10;
+  static constexpr int64_t kMaxExact = int64_t(1) << 28;
+
+  struct Bin {
+    double sum;
+    uint64_t count;
+  };
+  std::unique_ptr<Bin[]> bins{new Bin[kSize]};
+  uint32_t lo = kSize, hi = kSize; // zeroed keys
+
+  static double value(uint32_t key) {
+    const uint32_t r = key >= kZero ? key - kZero : kZero - key;
+    if (!r)
+      return 0.0;
+    const uint64_t b = (uint64_t)(r + kOffset) << 42 |
+                       (uint64_t)(key < kZero) << 63;
+    double x;
+    std::memcpy(&x, &b, 8);
+    return x;
+  }
+  /// Makes keys [a, b) zeroed (or already counted).
+  void cover(uint32_t a, uint32_t b) {
+    if (lo == hi) {
+      lo = hi = a;
+    }
+    if (a < lo) {
+      std::fill(bins.get() + a, bins.get() + lo, Bin{0.0, 0});
+      lo = a;
+    }
+    if (b > hi) {
+      std::fill(bins.get() + hi, bins.get() + b, Bin{0.0, 0});
+      hi = b;
+    }
+  }
+  /// Counts the f32 values u[0..n) (their bits); false on a subnormal, NaN
+  /// or Inf.
+  bool add(const uint32_t *u, int64_t n) {
+    constexpr int64_t kBlock = 2048;
+    uint32_t key[kBlock];
+    for (int64_t b = 0; b < n; b += kBlock) {
+      const int64_t m = std::min(kBlock, n - b);
+      uint32_t kmin = ~0u, kmax = 0, odd = 0; // odd: subnormal or NaN/Inf
+      for (int64_t i = 0; i < m; ++i) {
+        const uint32_t mag = u[b + i] & 0x7fffffffu;
+        odd |= (uint32_t)(mag - 1u < 0x7fffffu) |
+               (uint32_t)(mag >= 0x7f800000u);
+        const uint32_t r = (mag + 0xfffu + ((mag >> 13) & 1)) >> 13;
+        const uint32_t neg = 0u - (u[b + i] >> 31);
+        const uint32_t k = kZero + ((r ^ neg) - neg);
+        key[i] = k;
+        kmin = std::min(kmin, k);
+        kmax = std::max(kmax, k);
+      }
+      if (odd)
+        return false;
+      cover(kmin, kmax + 1);
+      for (int64_t i = 0; i < m; ++i) {
+        Bin &bin = bins[key[i]];
+        bin.sum += (double)u2f(u[b + i]);
+        ++bin.count;
+      }
+    }
+    return true;
+  }
+  /// Adds another table's counts and sums (exact).
+  void merge(const F32Grid &o) {
+    if (o.lo == o.hi)
+      return;
+    cover(o.lo, o.hi);
+    for (uint32_t k = o.lo; k < o.hi; ++k) {
+      bins[k].sum += o.bins[k].sum;
+      bins[k].count += o.bins[k].count;
+    }
+  }
+};
+
+/// The grid points of group `grp` of an f32 weight without a scale, with
+/// their x sums, through F32Grid; false (and `pts` untouched) when the
+/// group holds a subnormal, NaN or Inf, or too many elements for exact sums.
+bool f32GridPointsOf(const uint32_t *src, const Geometry &g, int64_t grp,
+                     const ParallelFor &pf, GridPoints &pts) {
+  const int64_t ng = g.groupElements();
+  if (ng > F32Grid::kMaxExact)
+    return false;
+  const int64_t chunks = (ng + kHistChunk - 1) / kHistChunk;
+  F32Grid total;
+  std::atomic<bool> ok{true};
+  std::mutex mu;
+  runParallel(pf, (size_t)chunks, [&](size_t b, size_t e) {
+    F32Grid local;
+    bool fine = true;
+    forGroupRuns(g, grp, (int64_t)b * kHistChunk,
+                 std::min(ng, (int64_t)e * kHistChunk), false,
+                 [&](int64_t el, int64_t n, int64_t) {
+                   fine = fine && local.add(src + el, n);
+                 });
+    if (!fine) {
+      ok = false;
+      return;
+    }
+    std::lock_guard<std::mutex> lock(mu);
+    total.merge(local);
+  });
+  if (!ok)
+    return false;
+  pts.clear();
+  for (uint32_t k = total.lo; k < total.hi; ++k)
+    if (total.bins[k].count) {
+      pts.value.push_back(F32Grid::value(k));
+      pts.count.push_back((double)total.bins[k].count);
+      pts.sumX.push_back(total.bins[k].sum);
+    }
+  return true;
+}
+
 //===----------------------------------------------------------------------===//
 // Decoded entries and the nearest-entry search
 //===----------------------------------------------------------------------===//
@@ -379,8 +507,16 @@ QuantResult palettizeWithIsa(Isa isa, const void *src, SrcType st,
   const Geometry g(layout, p);
   const FloatType ft = floatType(st);
 
-  if (int64_t bad = firstNonFinite(src, st, g.N, pf); bad >= 0)
-    return {Status::NonFinite, bad};
+  // Plain f32 weights in big groups meet any NaN/Inf in their first pass
+  // (F32Grid), and check here only when that pass gives up.
+  const bool plainF32 =
+      st == SrcType::F32 && !p.perChannelScale && g.cd == 1 &&
+      g.groupElements() > kBigGroup &&
+      g.groupElements() <= F32Grid::kMaxExact;
+  bool checked = !plainF32;
+  if (!plainF32)
+    if (int64_t bad = firstNonFinite(src, st, g.N, pf); bad >= 0)
+      return {Status::NonFinite, bad};
 
   // Per-channel scale: max |w| per channel (exact, on the bits of |w|), 1
   // for an all-zero channel, at least the type's smallest normal.
@@ -503,7 +639,19 @@ QuantResult palettizeWithIsa(Isa isa, const void *src, SrcType st,
             f(t0, std::min(c1, t0 + kBlock));
         }
       };
+      // Groups whose points carry their x sums (else a second pass sums).
+      std::vector<char> summed(g.G, raw16);
       for (int64_t grp = 0; grp < g.G; ++grp) {
+        if (plainF32 && f32GridPointsOf((const uint32_t *)src, g, grp, pf,
+                                        groupPts[grp])) {
+          summed[grp] = 1;
+          continue;
+        }
+        if (!checked) {
+          if (int64_t bad = firstNonFinite(src, st, g.N, pf); bad >= 0)
+            return {Status::NonFinite, bad};
+          checked = true;
+        }
         if (raw16) {
           // f16/bf16 without a scale: x is a grid value already; count the
           // 16-bit patterns (integer counts: any order).
@@ -577,56 +725,56 @@ QuantResult palettizeWithIsa(Isa isa, const void *src, SrcType st,
             }
         }
       }
-      if (raw16) {
-        runParallel(pf, (size_t)g.G, [&](size_t b, size_t e) {
-          for (size_t grp = b; grp < e; ++grp)
+      runParallel(pf, (size_t)g.G, [&](size_t b, size_t e) {
+        for (size_t grp = b; grp < e; ++grp)
+          if (summed[grp])
             clusterPoints((int64_t)grp, groupPts[grp]);
-        });
-      } else {
-        for (int64_t grp = 0; grp < g.G; ++grp) {
-          // The partition, then each cluster's x sum: per fixed chunk in
-          // element order, the chunks combined in order.
-          const GridPoints &pts = groupPts[grp];
-          const std::vector<uint32_t> &keys = bigKeys[grp];
-          const std::vector<int64_t> start = partition(grp, pts);
-          const int k = clusters[grp];
-          const KeyIndex index;
-          std::vector<uint8_t> clusterOf(index.size(), 0);
-          for (int j = 0; j < k; ++j)
-            for (uint32_t i = keys[start[j]];
-                 i < (j + 1 < k ? keys[start[j + 1]] : index.size()); ++i)
-              clusterOf[i] = (uint8_t)j;
-          // Eight banks (position i in bank i % 8) break the chain of adds
-          // to one sum; they are combined in bank order.
-          constexpr int kBanks = 8;
-          std::vector<double> part(chunks * k, 0.0);
-          runParallel(pf, (size_t)chunks, [&](size_t b, size_t e) {
-            std::vector<double> bank(kBanks * k);
-            double x[kBlock];
-            uint32_t key[kBlock];
-            for (size_t u = b; u < e; ++u) {
-              std::fill(bank.begin(), bank.end(), 0.0);
-              forBlocks(u, u + 1, [&](int64_t t0, int64_t t1) {
-                gatherX(grp, t0, t1, x);
-                for (int64_t i = 0; i < t1 - t0; ++i)
-                  key[i] = index(x[i]);
-                for (int64_t i = 0; i < t1 - t0; ++i) // t0 % kBanks == 0
-                  bank[(i % kBanks) * k + clusterOf[key[i]]] += x[i];
-              });
-              double *sum = part.data() + u * k;
-              for (int q = 0; q < kBanks; ++q)
-                for (int j = 0; j < k; ++j)
-                  sum[j] += bank[q * k + j];
-            }
-          });
-          for (int j = 0; j < k; ++j) {
-            double s = 0, c = 0;
-            for (int64_t u = 0; u < chunks; ++u)
-              s += part[u * k + j];
-            for (int64_t i = start[j]; i < start[j + 1]; ++i)
-              c += pts.count[i];
-            lutF64[grp * width + j] = s / c;
+      });
+      for (int64_t grp = 0; grp < g.G; ++grp) {
+        if (summed[grp])
+          continue;
+        // The partition, then each cluster's x sum: per fixed chunk in
+        // element order, the chunks combined in order.
+        const GridPoints &pts = groupPts[grp];
+        const std::vector<uint32_t> &keys = bigKeys[grp];
+        const std::vector<int64_t> start = partition(grp, pts);
+        const int k = clusters[grp];
+        const KeyIndex index;
+        std::vector<uint8_t> clusterOf(index.size(), 0);
+        for (int j = 0; j < k; ++j)
+          for (uint32_t i = keys[start[j]];
+               i < (j + 1 < k ? keys[start[j + 1]] : index.size()); ++i)
+            clusterOf[i] = (uint8_t)j;
+        // Eight banks (position i in bank i % 8) break the chain of adds
+        // to one sum; they are combined in bank order.
+        constexpr int kBanks = 8;
+        std::vector<double> part(chunks * k, 0.0);
+        runParallel(pf, (size_t)chunks, [&](size_t b, size_t e) {
+          std::vector<double> bank(kBanks * k);
+          double x[kBlock];
+          uint32_t key[kBlock];
+          for (size_t u = b; u < e; ++u) {
+            std::fill(bank.begin(), bank.end(), 0.0);
+            forBlocks(u, u + 1, [&](int64_t t0, int64_t t1) {
+              gatherX(grp, t0, t1, x);
+              for (int64_t i = 0; i < t1 - t0; ++i)
+                key[i] = index(x[i]);
+              for (int64_t i = 0; i < t1 - t0; ++i) // t0 % kBanks == 0
+                bank[(i % kBanks) * k + clusterOf[key[i]]] += x[i];
+            });
+            double *sum = part.data() + u * k;
+            for (int q = 0; q < kBanks; ++q)
+              for (int j = 0; j < k; ++j)
+                sum[j] += bank[q * k + j];
           }
+        });
+        for (int j = 0; j < k; ++j) {
+          double s = 0, c = 0;
+          for (int64_t u = 0; u < chunks; ++u)
+            s += part[u * k + j];
+          for (int64_t i = start[j]; i < start[j + 1]; ++i)
+            c += pts.count[i];
+          lutF64[grp * width + j] = s / c;
         }
       }
     }

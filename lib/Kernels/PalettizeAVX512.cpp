@@ -69,6 +69,7 @@ void assign(const void *src, SrcType st, int64_t e0, int64_t n,
     const int64_t e = e0 + b;
     __m512 x;
     if (st == SrcType::F32) {
+      _mm_prefetch((const char *)((const float *)src + e) + 2048, _MM_HINT_T0);
       x = _mm512_maskz_loadu_ps(m, (const float *)src + e);
     } else {
       const __m256i h = _mm256_maskz_loadu_epi16(m, (const uint16_t *)src + e);

@@ -817,6 +817,27 @@ static void testErrors() {
     CHECK(o.r.status == Status::NonFinite && o.r.firstBadElement == 40,
           "%s: Inf", srcName(st));
   }
+  // A big f32 group (its NaN/Inf check is part of the first pass): the
+  // first bad element, on every path and thread count.
+  {
+    const PaletteLayout big{{1100, 1000}, 0, 1, 1};
+    std::vector<double> wb(1100 * 1000, 0.5);
+    wb[900001] = INFINITY;
+    wb[1000003] = NAN;
+    std::vector<uint8_t> sb(wb.size() * 4);
+    for (size_t i = 0; i < wb.size(); ++i)
+      storeT(sb, (int64_t)i, wb[i], SrcType::F32);
+    for (Isa isa : availableIsas())
+      for (int t = 1; t <= 3; ++t) {
+        const Run o = runPal(sb, SrcType::F32, big, p,
+                             t > 1 ? threadPool(t) : ParallelFor(), isa);
+        CHECK(o.r.status == Status::NonFinite &&
+                  o.r.firstBadElement == 900001,
+              "big f32 group, %s, %d threads: status %d at %lld",
+              isaName(isa), t, (int)o.r.status,
+              (long long)o.r.firstBadElement);
+      }
+  }
   std::vector<uint8_t> src(64 * 4, 0);
   auto status = [&](PaletteLayout l2, PaletteParams p2) {
     return runPal(src, SrcType::F32, l2, p2).r.status;
@@ -977,8 +998,12 @@ static void testBigGroups(bool quick) {
     SrcType st;
     bool pcs;
     int nBits;
+    int odd = 0; // 1: zeros, binade edges, near the f32 maximum; 2: and
+                 // f32 subnormals
   };
   std::vector<Case> cases = {{{1100, 1000}, 0, SrcType::F32, false, 4},
+                             {{1100, 1000}, 0, SrcType::F32, false, 6, 1},
+                             {{1000, 1100}, 1, SrcType::F32, false, 4, 2},
                              {{1000, 1100}, 1, SrcType::F16, true, 3},
                              {{1100, 1000}, 0, SrcType::F16, false, 8}};
   if (!quick)
@@ -995,6 +1020,14 @@ static void testBigGroups(bool quick) {
         w[e] *= std::exp((double)(g.chan(e) % 9) - 4);
       if (e % 1000 == 0)
         w[e] *= 1e-12; // tiny values too
+      if (c.odd && e % 997 == 1)
+        w[e] = e % 2 ? 0.0 : -0.0;
+      if (c.odd && e % 991 == 2) // rounds up to the next binade's grid
+        w[e] = std::ldexp(e % 4 < 2 ? 2 - 0x1p-23 : -(2 - 0x1p-13), -7);
+      if (c.odd && e % 100003 == 3)
+        w[e] = (e % 2 ? 1 : -1) * 0x1.fffffep127 / (1 + e % 5);
+      if (c.odd == 2 && e % 983 == 4)
+        w[e] = (e % 2 ? 1 : -1) * std::ldexp(1 + (double)(e % 7), -140);
       w[e] = refRound(w[e], c.st);
     }
     const Run o = runPal(toSrc(w, c.st), c.st, l, p, threadPool(2));
