@@ -75,6 +75,9 @@ void assign(const void *src, SrcType st, int64_t e0, int64_t n,
     const int64_t e = e0 + b;
     __m256 x;
     if (st == SrcType::F32) {
+      if (b % 16 == 0) // the weight streams from memory: ask ahead
+        _mm_prefetch((const char *)((const float *)src + e) + 2048,
+                     _MM_HINT_T0);
       x = _mm256_loadu_ps((const float *)src + e);
     } else {
       const __m128i h = _mm_loadu_si128((const __m128i *)((const uint16_t *)src + e));

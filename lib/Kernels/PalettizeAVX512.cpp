@@ -69,6 +69,7 @@ void assign(const void *src, SrcType st, int64_t e0, int64_t n,
     const int64_t e = e0 + b;
     __m512 x;
     if (st == SrcType::F32) {
+      // The weight streams from memory: ask ahead.
       _mm_prefetch((const char *)((const float *)src + e) + 2048, _MM_HINT_T0);
       x = _mm512_maskz_loadu_ps(m, (const float *)src + e);
     } else {
