@@ -61,7 +61,9 @@ def pipeline(config: str) -> str:
         make = coreai_utils.sparsify_weights_pipeline
     else:
         make = coreai_utils.quantize_weights_pipeline
-    return make(**config_kwargs(config))
+    kwargs = config_kwargs(config)
+    kwargs.pop("num_kmeans_workers", None)  # how Apple's reference runs, not an option
+    return make(**kwargs)
 
 
 def weight_sqnr(original: Path, compressed: Path) -> list:

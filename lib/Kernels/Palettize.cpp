@@ -255,27 +255,80 @@ struct KeyIndex {
 };
 
 /// Grid statistics of f32 x taken as they are (no scale), in one pass over
-/// their bits. A normal f32's grid magnitude is its bits >> 13 rounded half
-/// to even: gridMagnitude() of the same value minus kOffset (the difference
-/// of the f64 and f32 exponent biases, as codes). Keys order the values:
-/// kZero -+ r by sign, +-0 at kZero. Per key, the count and the f64 sum of
-/// its x: the x of a key with exponent e are multiples of 2^(e-24) below
-/// 2^(e+1), so up to 2^28 of them (kMaxExact) sum exactly, in any order and
-/// any split of the work. Subnormal f32 lie on a finer grid: not handled.
-/// Only keys [lo, hi) are zeroed and read; each block of input extends them
-/// to its keys.
+/// their bits, on the keys of f32GridKeys() (PalettizeInternal.h): the grid
+/// magnitude r of a normal f32 is gridMagnitude() of the same value minus
+/// kOffset (the difference of the f64 and f32 exponent biases, as codes).
+/// Subnormal f32 lie on a finer grid: not handled.
+///
+/// Per key, the count and the exact sum of its x, as integers: an x of the
+/// key of grid value g (exponent e) is g + off * 2^(e-24) (of |x| and |g|
+/// for negative x). A block of input adds 2^38 + off per x to one int64 per
+/// key (`packed`: one read-modify-write per element), which the block's end
+/// moves into the counts and sums (`bins`): 2^24 x at most per block keep
+/// the sum of the offs below 2^37 in magnitude and the count times 2^38
+/// below 2^62. Only the keys in two ranges of each table (one per sign) and
+/// the key of +-0 are zeroed and read.
 struct F32Grid {
-  static constexpr uint32_t kZero = 1u << 18, kSize = 2 * kZero + 1;
+  static constexpr uint32_t kZero = kF32KeyZero, kSize = 2 * kZero + 1;
   static constexpr uint32_t kOffset = 896u << 10;
-  static constexpr int64_t kMaxExact = int64_t(1) << 28;
+  static constexpr int64_t kFlush = int64_t(1) << 24; // x per packed block
+  static constexpr int kCountShift = 38;
 
   struct Bin {
-    double sum;
     uint64_t count;
+    int64_t off; // sum of the offs
   };
-  std::unique_ptr<Bin[]> bins{new Bin[kSize]};
-  uint32_t lo = kSize, hi = kSize; // zeroed keys
+  /// Keys [lo, hi) of an array, zeroed on demand.
+  template <class T> struct Range {
+    uint32_t lo = kSize, hi = kSize;
+    void cover(T *v, uint32_t a, uint32_t b) {
+      if (a >= b)
+        return;
+      if (lo == hi)
+        lo = hi = a;
+      if (a < lo) {
+        std::fill(v + a, v + lo, T{});
+        lo = a;
+      }
+      if (b > hi) {
+        std::fill(v + hi, v + b, T{});
+        hi = b;
+      }
+    }
+  };
+  /// An array over the keys with one zeroed range per sign (keys below and
+  /// above kZero), and the key kZero (+-0) always zeroed.
+  template <class T> struct Table {
+    std::unique_ptr<T[]> v{new T[kSize]};
+    Range<T> neg, pos;
+    Table() { v[kZero] = T{}; }
+    /// Zeroes the keys of magnitudes [rlo, rhi], 1 <= rlo, of both signs.
+    void coverMagnitudes(uint32_t rlo, uint32_t rhi) {
+      if (rlo == 0 || rlo > rhi) // none (rlo wraps to 0 for all zeros)
+        return;
+      neg.cover(v.get(), kZero - rhi, kZero - rlo + 1);
+      pos.cover(v.get(), kZero + rlo, kZero + rhi + 1);
+    }
+    template <class U> void cover(const Table<U> &o) {
+      neg.cover(v.get(), o.neg.lo, o.neg.hi);
+      pos.cover(v.get(), o.pos.lo, o.pos.hi);
+    }
+    /// f(key) for the keys of both ranges, ascending.
+    template <class F> void forKeys(F &&f) const {
+      for (uint32_t k = neg.lo; k < neg.hi; ++k)
+        f(k);
+      f(kZero);
+      for (uint32_t k = pos.lo; k < pos.hi; ++k)
+        f(k);
+    }
+  };
+  const F32KeysFn keys;
+  Table<Bin> bins;
+  Table<int64_t> packed;
 
+  explicit F32Grid(F32KeysFn keys) : keys(keys) {}
+
+  /// Grid value of a key (f64: 2^128 for the top key of the f32 range).
   static double value(uint32_t key) {
     const uint32_t r = key >= kZero ? key - kZero : kZero - key;
     if (!r)
@@ -286,76 +339,78 @@ struct F32Grid {
     std::memcpy(&x, &b, 8);
     return x;
   }
-  /// Makes keys [a, b) zeroed (or already counted).
-  void cover(uint32_t a, uint32_t b) {
-    if (lo == hi) {
-      lo = hi = a;
-    }
-    if (a < lo) {
-      std::fill(bins.get() + a, bins.get() + lo, Bin{0.0, 0});
-      lo = a;
-    }
-    if (b > hi) {
-      std::fill(bins.get() + hi, bins.get() + b, Bin{0.0, 0});
-      hi = b;
-    }
+  /// The exact sum of a key's x (exact in f64: a multiple of 2^(e-24)
+  /// below 2^(e+29) for up to 2^28 x; `kMaxExact`).
+  static constexpr int64_t kMaxExact = int64_t(1) << 28;
+  double sumOf(uint32_t key) const {
+    const Bin &b = bins.v[key];
+    const double g = value(key);
+    if (g == 0)
+      return 0.0;
+    // The offs are of magnitudes: they move x away from 0 on either side.
+    const double off = std::ldexp((double)b.off, std::ilogb(g) - 24);
+    return (double)b.count * g + (g < 0 ? -off : off);
   }
+
   /// Counts the f32 values u[0..n) (their bits); false on a subnormal, NaN
   /// or Inf.
   bool add(const uint32_t *u, int64_t n) {
-    constexpr int64_t kBlock = 2048;
-    uint32_t key[kBlock];
-    for (int64_t b = 0; b < n; b += kBlock) {
-      const int64_t m = std::min(kBlock, n - b);
-      uint32_t kmin = ~0u, kmax = 0, odd = 0; // odd: subnormal or NaN/Inf
-      for (int64_t i = 0; i < m; ++i) {
-        const uint32_t mag = u[b + i] & 0x7fffffffu;
-        odd |= (uint32_t)(mag - 1u < 0x7fffffu) |
-               (uint32_t)(mag >= 0x7f800000u);
-        const uint32_t r = (mag + 0xfffu + ((mag >> 13) & 1)) >> 13;
-        const uint32_t neg = 0u - (u[b + i] >> 31);
-        const uint32_t k = kZero + ((r ^ neg) - neg);
-        key[i] = k;
-        kmin = std::min(kmin, k);
-        kmax = std::max(kmax, k);
-      }
-      if (odd)
+    for (int64_t b = 0; b < n; b += kFlush)
+      if (!addBlock(u + b, std::min(kFlush, n - b)))
         return false;
-      cover(kmin, kmax + 1);
-      for (int64_t i = 0; i < m; ++i) {
-        Bin &bin = bins[key[i]];
-        bin.sum += (double)u2f(u[b + i]);
-        ++bin.count;
-      }
-    }
     return true;
   }
-  /// Adds another table's counts and sums (exact).
+  /// Adds another table's counts and sums.
   void merge(const F32Grid &o) {
-    if (o.lo == o.hi)
-      return;
-    cover(o.lo, o.hi);
-    for (uint32_t k = o.lo; k < o.hi; ++k) {
-      bins[k].sum += o.bins[k].sum;
-      bins[k].count += o.bins[k].count;
+    bins.cover(o.bins);
+    o.bins.forKeys([&](uint32_t k) {
+      bins.v[k].count += o.bins.v[k].count;
+      bins.v[k].off += o.bins.v[k].off;
+    });
+  }
+
+private:
+  bool addBlock(const uint32_t *u, int64_t n) {
+    constexpr int64_t kStep = 2048;
+    uint32_t key[kStep];
+    int32_t off[kStep];
+    for (int64_t b = 0; b < n; b += kStep) {
+      const int64_t m = std::min(kStep, n - b);
+      const F32KeyBlock kb = keys(u + b, m, key, off);
+      if (kb.odd)
+        return false;
+      packed.coverMagnitudes(kb.rlo1 + 1, kb.rhi);
+      for (int64_t i = 0; i < m; ++i)
+        packed.v[key[i]] += ((int64_t)1 << kCountShift) + off[i];
     }
+    // Into the counts and sums: count = the rounded quotient by 2^38.
+    bins.cover(packed);
+    packed.forKeys([&](uint32_t k) {
+      const int64_t v = packed.v[k];
+      const int64_t c = (v + ((int64_t)1 << (kCountShift - 1))) >> kCountShift;
+      bins.v[k].count += (uint64_t)c;
+      bins.v[k].off += v - (c << kCountShift);
+      packed.v[k] = 0;
+    });
+    return true;
   }
 };
 
 /// The grid points of group `grp` of an f32 weight without a scale, with
 /// their x sums, through F32Grid; false (and `pts` untouched) when the
 /// group holds a subnormal, NaN or Inf, or too many elements for exact sums.
-bool f32GridPointsOf(const uint32_t *src, const Geometry &g, int64_t grp,
-                     const ParallelFor &pf, GridPoints &pts) {
+bool f32GridPointsOf(const PaletteKernels &kernels, const uint32_t *src,
+                     const Geometry &g, int64_t grp, const ParallelFor &pf,
+                     GridPoints &pts) {
   const int64_t ng = g.groupElements();
   if (ng > F32Grid::kMaxExact)
     return false;
   const int64_t chunks = (ng + kHistChunk - 1) / kHistChunk;
-  F32Grid total;
+  F32Grid total(kernels.f32Keys);
   std::atomic<bool> ok{true};
   std::mutex mu;
   runParallel(pf, (size_t)chunks, [&](size_t b, size_t e) {
-    F32Grid local;
+    F32Grid local(kernels.f32Keys);
     bool fine = true;
     forGroupRuns(g, grp, (int64_t)b * kHistChunk,
                  std::min(ng, (int64_t)e * kHistChunk), false,
@@ -372,12 +427,13 @@ bool f32GridPointsOf(const uint32_t *src, const Geometry &g, int64_t grp,
   if (!ok)
     return false;
   pts.clear();
-  for (uint32_t k = total.lo; k < total.hi; ++k)
-    if (total.bins[k].count) {
+  total.bins.forKeys([&](uint32_t k) {
+    if (total.bins.v[k].count) {
       pts.value.push_back(F32Grid::value(k));
-      pts.count.push_back((double)total.bins[k].count);
-      pts.sumX.push_back(total.bins[k].sum);
+      pts.count.push_back((double)total.bins.v[k].count);
+      pts.sumX.push_back(total.sumOf(k));
     }
+  });
   return true;
 }
 
@@ -642,8 +698,8 @@ QuantResult palettizeWithIsa(Isa isa, const void *src, SrcType st,
       // Groups whose points carry their x sums (else a second pass sums).
       std::vector<char> summed(g.G, raw16);
       for (int64_t grp = 0; grp < g.G; ++grp) {
-        if (plainF32 && f32GridPointsOf((const uint32_t *)src, g, grp, pf,
-                                        groupPts[grp])) {
+        if (plainF32 && f32GridPointsOf(kernels, (const uint32_t *)src, g,
+                                        grp, pf, groupPts[grp])) {
           summed[grp] = 1;
           continue;
         }

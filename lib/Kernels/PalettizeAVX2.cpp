@@ -129,7 +129,12 @@ void solveLayer(const LayerArgs &l, int64_t lo, int64_t hi, int64_t alo,
   solveLayerWith(rowScan, l, lo, hi, alo, ahi);
 }
 
-const PaletteKernels kKernels = {solveLayer, assign};
+F32KeyBlock f32Keys(const uint32_t *u, int64_t n, uint32_t *key,
+                    int32_t *off) {
+  return f32GridKeys(u, n, key, off);
+}
+
+const PaletteKernels kKernels = {solveLayer, assign, f32Keys};
 
 } // namespace
 

@@ -81,7 +81,13 @@ void solveLayerGeneric(const LayerArgs &l, int64_t lo, int64_t hi, int64_t alo,
   solveLayerWith(rowScanGeneric, l, lo, hi, alo, ahi);
 }
 
-const PaletteKernels kGenericPalette = {solveLayerGeneric, assignGeneric};
+F32KeyBlock f32KeysGeneric(const uint32_t *u, int64_t n, uint32_t *key,
+                           int32_t *off) {
+  return f32GridKeys(u, n, key, off);
+}
+
+const PaletteKernels kGenericPalette = {solveLayerGeneric, assignGeneric,
+                                        f32KeysGeneric};
 } // namespace
 
 const PaletteKernels *paletteKernelsFor(Isa isa) {

@@ -233,10 +233,48 @@ struct NearestTable {
 using AssignFn = void (*)(const void *src, SrcType st, int64_t e0, int64_t n,
                           const NearestTable &, uint8_t *out);
 
+/// Keys of f32 values on the grid (the F32Grid of Palettize.cpp), from their
+/// bits: the grid magnitude r of a normal f32 is its bits >> 13 rounded half
+/// to even, and the key kF32KeyZero -+ r orders the values (+-0 share
+/// kF32KeyZero). off is x's offset from its grid value g in units of
+/// 2^(e-24) (e: g's exponent): the difference of the bits of |x| and |g|,
+/// doubled when x has g's exponent (|off| <= 2^13).
+constexpr uint32_t kF32KeyZero = 1u << 18;
+
+/// Over a block of keys: the nonzero magnitudes lie in [rlo1 + 1, rhi]
+/// (rlo1 = ~0u: none), and `odd` when some x is subnormal, NaN or Inf.
+struct F32KeyBlock {
+  uint32_t rlo1, rhi, odd;
+};
+
+/// The keys and offs of the f32 bits u[0..n): one plain loop, which each
+/// path's file compiles (and vectorizes) for its instruction set.
+static inline F32KeyBlock f32GridKeys(const uint32_t *u, int64_t n,
+                                      uint32_t *key, int32_t *off) {
+  uint32_t rlo1 = ~0u, rhi = 0, odd = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    const uint32_t mag = u[i] & 0x7fffffffu;
+    odd |= (uint32_t)(mag - 1u < 0x7fffffu) | (uint32_t)(mag >= 0x7f800000u);
+    const uint32_t r = (mag + 0xfffu + ((mag >> 13) & 1)) >> 13;
+    const uint32_t g = r << 13; // bits of |grid value|
+    const int32_t d = (int32_t)(mag - g);
+    const int32_t same = 0 - (int32_t)((mag >> 23) == (g >> 23));
+    const uint32_t neg = 0u - (u[i] >> 31);
+    key[i] = kF32KeyZero + ((r ^ neg) - neg);
+    off[i] = d + (d & same);
+    rlo1 = std::min(rlo1, r - 1u); // zero: ~0u
+    rhi = std::max(rhi, r);
+  }
+  return {rlo1, rhi, odd};
+}
+using F32KeysFn = F32KeyBlock (*)(const uint32_t *u, int64_t n, uint32_t *key,
+                                  int32_t *off);
+
 /// The vectorized pieces of palettization, per ISA path.
 struct PaletteKernels {
   LayerFn solveLayer;    // solveLayerWith() on the path's row scan
   AssignFn assignSmall; // tables with r <= 16
+  F32KeysFn f32Keys;    // f32GridKeys()
 };
 const PaletteKernels *paletteKernelsFor(Isa);
 const PaletteKernels *paletteAVX2Kernels();   // null when not compiled in
