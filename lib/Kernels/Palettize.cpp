@@ -376,6 +376,9 @@ private:
     int32_t off[kStep];
     for (int64_t b = 0; b < n; b += kStep) {
       const int64_t m = std::min(kStep, n - b);
+      // The weight streams from memory: ask for the next step's lines.
+      for (int64_t i = b + kStep; i < std::min(n, b + 2 * kStep); i += 16)
+        __builtin_prefetch(u + i);
       const F32KeyBlock kb = keys(u + b, m, key, off);
       if (kb.odd)
         return false;
@@ -563,14 +566,15 @@ QuantResult palettizeWithIsa(Isa isa, const void *src, SrcType st,
   const Geometry g(layout, p);
   const FloatType ft = floatType(st);
 
-  // Plain f32 weights in big groups meet any NaN/Inf in their first pass
-  // (F32Grid), and check here only when that pass gives up.
-  const bool plainF32 =
-      st == SrcType::F32 && !p.perChannelScale && g.cd == 1 &&
-      g.groupElements() > kBigGroup &&
-      g.groupElements() <= F32Grid::kMaxExact;
-  bool checked = !plainF32;
-  if (!plainF32)
+  // Weights without a scale in big groups meet any NaN/Inf in their first
+  // pass (the f16/bf16 histogram of bit patterns, F32Grid), and look for
+  // the first one only then.
+  const bool bigGroups = g.cd == 1 && g.groupElements() > kBigGroup;
+  const bool plainF32 = bigGroups && st == SrcType::F32 &&
+                        !p.perChannelScale &&
+                        g.groupElements() <= F32Grid::kMaxExact;
+  bool checked = !(bigGroups && !p.perChannelScale);
+  if (checked)
     if (int64_t bad = firstNonFinite(src, st, g.N, pf); bad >= 0)
       return {Status::NonFinite, bad};
 
@@ -640,13 +644,15 @@ QuantResult palettizeWithIsa(Isa isa, const void *src, SrcType st,
                  });
   };
   // The optimal partition of a group's grid points: the first point of
-  // each cluster and an end (k + 1 entries); records its SSE and size.
+  // each cluster and an end (k + 1 entries); records its SSE and size. A
+  // single group's DP runs on the threads; several groups run side by side.
   auto partition = [&](int64_t grp, const GridPoints &pts) {
     const int64_t n = (int64_t)pts.size();
     const int k = (int)std::min<int64_t>(n, maxK);
     std::vector<int64_t> start(k + 1);
     sse[grp] = optimalKMeans1DWith(kernels, pts.value.data(),
-                                   pts.count.data(), n, k, start.data());
+                                   pts.count.data(), n, k, start.data(),
+                                   g.G == 1 ? &pf : nullptr);
     start[k] = n;
     clusters[grp] = k;
     return start;
@@ -703,7 +709,7 @@ QuantResult palettizeWithIsa(Isa isa, const void *src, SrcType st,
           summed[grp] = 1;
           continue;
         }
-        if (!checked) {
+        if (!checked && !raw16) {
           if (int64_t bad = firstNonFinite(src, st, g.N, pf); bad >= 0)
             return {Status::NonFinite, bad};
           checked = true;
@@ -720,13 +726,25 @@ QuantResult palettizeWithIsa(Isa isa, const void *src, SrcType st,
               forGroupRuns(g, grp, (int64_t)u * kHistChunk,
                            std::min(ng, (int64_t)(u + 1) * kHistChunk), false,
                            [&](int64_t el, int64_t n, int64_t) {
-                             for (int64_t i = 0; i < n; ++i)
+                             for (int64_t i = 0; i < n; ++i) {
+                               if (i % 32 == 0) // ask ahead (streaming)
+                                 __builtin_prefetch(h + el + i + 1024);
                                ++local[h[el + i]];
+                             }
                            });
             std::lock_guard<std::mutex> lock(mu);
             for (int i = 0; i < 65536; ++i)
               hist[i] += local[i];
           });
+          if (!checked) {
+            // NaN/Inf: the patterns with the exponent all ones.
+            const uint16_t e = st == SrcType::F16 ? 0x7c00 : 0x7f80;
+            uint64_t bad = 0;
+            for (uint32_t h = e; h < 0x8000; ++h)
+              bad |= hist[h] | hist[h | 0x8000];
+            if (bad)
+              return {Status::NonFinite, firstNonFinite(src, st, g.N, pf)};
+          }
           GridPoints &pts = groupPts[grp];
           auto add = [&](uint16_t h, uint64_t c) {
             if (!c)
@@ -945,8 +963,11 @@ QuantResult palettizeWithIsa(Isa isa, const void *src, SrcType st,
       if (!map.empty()) {
         const uint16_t *h = (const uint16_t *)src + e0;
         const uint8_t *m = map.data() + ((size_t)s << 16);
-        for (int64_t i = 0; i < n; ++i)
+        for (int64_t i = 0; i < n; ++i) {
+          if (i % 32 == 0) // ask ahead (streaming)
+            __builtin_prefetch(h + i + 1024);
           dst[i] = m[h[i]];
+        }
       } else if (t.r <= 16) {
         kernels.assignSmall(src, st, e0, n, t, dst);
       } else {

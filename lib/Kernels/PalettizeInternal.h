@@ -280,10 +280,12 @@ const PaletteKernels *paletteKernelsFor(Isa);
 const PaletteKernels *paletteAVX2Kernels();   // null when not compiled in
 const PaletteKernels *paletteAVX512Kernels(); // null when not compiled in
 
-/// optimalKMeans1D() with the given kernels.
+/// optimalKMeans1D() with the given kernels; `pf` (may be null) runs the
+/// rows of each layer in parallel, with the same result.
 double optimalKMeans1DWith(const PaletteKernels &, const double *values,
                            const double *weights, int64_t n, int k,
-                           int64_t *clusterStart);
+                           int64_t *clusterStart,
+                           const ParallelFor *pf = nullptr);
 
 /// Round half to even to a type's precision: `mantBits` stored mantissa
 /// bits, `minExp` the exponent of the smallest normal, `maxFinite` the

@@ -28,6 +28,7 @@
 // combined in chunk order, so results never depend on the thread count.
 //
 //===----------------------------------------------------------------------===//
+#include "KernelsInternal.h"
 #include "PalettizeInternal.h"
 
 #include <algorithm>
@@ -316,8 +317,49 @@ double optimalKMeans1D(const double *v, const double *w, int64_t n, int k,
 
 namespace detail {
 
+namespace {
+/// Layers with more rows than this run in parallel (when asked to).
+constexpr int64_t kParallelRows = 4096;
+
+/// kernels.solveLayer() over rows [lo, hi] with argmins in [alo, ahi], on
+/// `pf`: the top three levels of its recursion one row at a time, then the
+/// (up to eight) segments below them in parallel. Every row gets the
+/// bracket of the serial order, so the results are the same.
+void solveLayerOn(const PaletteKernels &kernels, const LayerArgs &l,
+                  int64_t lo, int64_t hi, int64_t alo, int64_t ahi,
+                  const ParallelFor *pf) {
+  if (!pf || !*pf || hi - lo < kParallelRows) {
+    kernels.solveLayer(l, lo, hi, alo, ahi);
+    return;
+  }
+  struct Segment {
+    int64_t lo, hi, alo, ahi;
+  };
+  std::vector<Segment> level{{lo, hi, alo, ahi}}, next;
+  for (int depth = 0; depth < 3; ++depth) {
+    next.clear();
+    for (const Segment &s : level) {
+      const int64_t mid = s.lo + (s.hi - s.lo) / 2;
+      kernels.solveLayer(l, mid, mid, s.alo, s.ahi);
+      const int64_t bi = l.opt[mid];
+      if (mid > s.lo)
+        next.push_back({s.lo, mid - 1, s.alo, bi});
+      if (l.D[mid] <= l.cap && mid < s.hi) // else past the optimal path
+        next.push_back({mid + 1, s.hi, bi, s.ahi});
+    }
+    std::swap(level, next);
+  }
+  runParallel(*pf, level.size(), [&](size_t b, size_t e) {
+    for (size_t i = b; i < e; ++i)
+      kernels.solveLayer(l, level[i].lo, level[i].hi, level[i].alo,
+                         level[i].ahi);
+  });
+}
+} // namespace
+
 double optimalKMeans1DWith(const PaletteKernels &kernels, const double *v,
-                           const double *w, int64_t n, int k, int64_t *start) {
+                           const double *w, int64_t n, int k, int64_t *start,
+                           const ParallelFor *pf) {
   if (n <= 0 || k <= 0)
     return 0;
   if (k >= n) {
@@ -382,9 +424,9 @@ double optimalKMeans1DWith(const PaletteKernels &kernels, const double *v,
     // itself: never capped).
     for (int64_t b = r0; b <= r1; ++b)
       D[b] = INFINITY;
-    kernels.solveLayer({{W, S1, S2, Dp}, D, o.data() - r0,
-                        m == k ? INFINITY : cap},
-                       r0, r1, m - 1, aMax);
+    solveLayerOn(kernels,
+                 {{W, S1, S2, Dp}, D, o.data() - r0, m == k ? INFINITY : cap},
+                 r0, r1, m - 1, aMax, pf);
     std::swap(prev, cur);
   }
   const double sse = std::max(0.0, prev[n - k]); // layer k: the one row n
