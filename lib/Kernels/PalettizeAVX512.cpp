@@ -62,7 +62,7 @@ void assign(const void *src, SrcType st, int64_t e0, int64_t n,
   const __m512i idx =
       _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)t.idx16));
   const __m512 lo = _mm512_loadu_ps(t.lo);
-  const __m512i one = _mm512_set1_epi32(1), last = _mm512_set1_epi32(t.r - 1);
+  const __m512i last = _mm512_set1_epi32(t.r - 1);
   for (int64_t b = 0; b < n; b += 16) {
     const int len = (int)std::min<int64_t>(16, n - b);
     const __mmask16 m = (__mmask16)(len == 16 ? 0xffffu : (1u << len) - 1);
@@ -78,12 +78,16 @@ void assign(const void *src, SrcType st, int64_t e0, int64_t n,
                              : _mm512_castsi512_ps(_mm512_slli_epi32(
                                    _mm512_cvtepu16_epi32(h), 16));
     }
-    // Thresholds below x (lo[j] > every finite x past r - 1).
+    // Thresholds below x, by binary search over the 16 ascending lo[]
+    // (+inf past r - 2, above every finite x).
     __m512i cnt = _mm512_setzero_si512();
-    for (int j = 0; j + 1 < t.r; ++j)
+    for (int h = 8; h >= 1; h >>= 1) {
+      const __m512i probe = _mm512_add_epi32(cnt, _mm512_set1_epi32(h - 1));
       cnt = _mm512_mask_add_epi32(
-          cnt, _mm512_cmp_ps_mask(x, _mm512_set1_ps(t.lo[j]), _CMP_GT_OQ), cnt,
-          one);
+          cnt,
+          _mm512_cmp_ps_mask(x, _mm512_permutexvar_ps(probe, lo), _CMP_GT_OQ),
+          cnt, _mm512_set1_epi32(h));
+    }
     _mm512_mask_cvtepi32_storeu_epi8(out + b, m,
                                      _mm512_permutexvar_epi32(cnt, idx));
     // x on a threshold: the exact search decides.
