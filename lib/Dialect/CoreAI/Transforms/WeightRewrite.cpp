@@ -11,6 +11,7 @@
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/Support/ThreadPool.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 
@@ -254,6 +255,33 @@ void parallelIndices(MLIRContext *ctx, size_t n,
     group.async(work);
   work();
   group.wait();
+}
+
+ComputePlan planCompute(MLIRContext *ctx, ArrayRef<int64_t> sizes) {
+  const int64_t threads = ctx->isMultithreadingEnabled()
+                              ? ctx->getThreadPool().getMaxConcurrency()
+                              : 1;
+  SmallVector<size_t> order(sizes.size());
+  for (size_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  // Largest first (program order among equals).
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return sizes[a] > sizes[b]; });
+  int64_t largeLeft = 0;
+  for (int64_t n : sizes)
+    if (n >= kParallelWeightElements)
+      largeLeft += n;
+  ComputePlan plan;
+  bool splitting = true;
+  for (size_t i : order) {
+    const int64_t n = sizes[i];
+    splitting = splitting && n >= kParallelWeightElements &&
+                (threads == 1 || n * threads > largeLeft);
+    (splitting ? plan.split : plan.sideBySide).push_back(i);
+    if (n >= kParallelWeightElements)
+      largeLeft -= n;
+  }
+  return plan;
 }
 
 ElementsAttr makeElements(ShapedType type, ArrayRef<char> packed,

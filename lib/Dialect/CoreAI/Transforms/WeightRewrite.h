@@ -41,8 +41,8 @@ constexpr int64_t kAlwaysCompressElements = 100'000'000;
 constexpr int64_t kMinResourceElements = 256;
 /// Alignment of the blobs written (as Apple's tools write them).
 constexpr size_t kBlobAlignment = 16;
-/// Weights at least this large are processed one at a time, each split over
-/// the thread pool; smaller ones side by side, one worker each.
+/// Weights at least this large may be split over the thread pool (see
+/// planCompute()); smaller ones run side by side, one worker each.
 constexpr int64_t kParallelWeightElements = 1 << 20;
 
 /// Output and input axes of a weight, normalized to [0, rank) where the
@@ -103,6 +103,19 @@ mlir::Type getElementType(mlir::MLIRContext *ctx, kernels::QType qtype);
 void parallelIndices(mlir::MLIRContext *ctx, size_t n,
                      llvm::function_ref<void(size_t)> fn);
 
+/// How the weights of `sizes` (elements) are computed: `split` ones one
+/// after another, each over the whole thread pool, then the `sideBySide`
+/// ones on the pool, one worker each, largest first. A large weight is split
+/// when it is more than its share of the large weights left (its size times
+/// the pool's threads exceeds their total), so that one weight never keeps
+/// a single worker busy long after the others are done; the large weights
+/// below that, and all small ones, run side by side, which spares the
+/// kernels' synchronization and serial parts.
+struct ComputePlan {
+  llvm::SmallVector<size_t> split, sideBySide;
+};
+ComputePlan planCompute(mlir::MLIRContext *ctx, llvm::ArrayRef<int64_t> sizes);
+
 /// Elements of `type` from `packed` data (the layout of Packing.h): a
 /// resource blob for tensors of kMinResourceElements or more, named after
 /// its content's digest (Digest.h; computed on the context's threads unless
@@ -125,8 +138,8 @@ mlir::Value createConstant(mlir::OpBuilder &builder, mlir::Location loc,
 /// Runs a weight transform over `root`: `select(op)` makes a Candidate
 /// (holding a WeightCandidate `w`) of each candidate constant, in program
 /// order; `compute(c, parallel)` runs the kernels for each one that has not
-/// failed (large weights one after another, each split over the thread pool
-/// when `parallel`; small ones side by side, one worker each); then, in
+/// failed, as planCompute() orders them (split over the thread pool when
+/// `parallel`); then, in
 /// program order, the warnings are emitted (prefixed `notDone` for skipped
 /// constants) and `rewrite(c)` replaces each constant that has not failed.
 /// Output and warnings do not depend on threading. Returns the number of
@@ -140,17 +153,19 @@ int64_t transformWeights(mlir::Operation *root, Select select, Compute compute,
     if (std::optional<Candidate> c = select(op))
       candidates.push_back(std::move(*c));
   });
-  llvm::SmallVector<Candidate *> small;
-  for (Candidate &c : candidates) {
-    if (c.w.failed)
-      continue;
-    if (c.w.type.getNumElements() >= kParallelWeightElements)
-      compute(c, /*parallel=*/true);
-    else
-      small.push_back(&c);
-  }
-  parallelIndices(root->getContext(), small.size(),
-                  [&](size_t i) { compute(*small[i], /*parallel=*/false); });
+  llvm::SmallVector<Candidate *> todo;
+  llvm::SmallVector<int64_t> sizes;
+  for (Candidate &c : candidates)
+    if (!c.w.failed) {
+      todo.push_back(&c);
+      sizes.push_back(c.w.type.getNumElements());
+    }
+  const ComputePlan plan = planCompute(root->getContext(), sizes);
+  for (size_t i : plan.split)
+    compute(*todo[i], /*parallel=*/true);
+  parallelIndices(root->getContext(), plan.sideBySide.size(), [&](size_t i) {
+    compute(*todo[plan.sideBySide[i]], /*parallel=*/false);
+  });
   int64_t skipped = 0;
   for (Candidate &c : candidates) {
     emitWarnings(c.w, notDone);
