@@ -872,7 +872,7 @@ QuantResult palettizeWithIsa(Isa isa, const void *src, SrcType st,
             for (int c = 0; c < cd; ++c)
               data[t * cd + c] = loadSrc(src, st, base + c * g.In + i);
         }
-      sse[grp] = vectorKMeans(data.data(), nv, cd, k,
+      sse[grp] = vectorKMeans(kernels, data.data(), nv, cd, k,
                               lutF64.data() + grp * width, inner);
       clusters[grp] = k;
     };
@@ -1003,7 +1003,8 @@ QuantResult palettizeWithIsa(Isa isa, const void *src, SrcType st,
       uint8_t stage[kIndexChunk];
       const int P = (int)g.P;
       const int64_t cvs = g.C / cd, vectorsPerGroup = g.gc / cd;
-      std::vector<double> x(cd), d(P), entT((size_t)P * cd);
+      std::vector<float> x(cd); // weight values: exact in f32
+      std::vector<double> entT((size_t)P * cd);
       for (size_t u = b; u < e; ++u) {
         const int64_t i0 = (int64_t)u * kIndexChunk,
                       i1 = std::min(nIdx, i0 + kIndexChunk);
@@ -1021,26 +1022,12 @@ QuantResult palettizeWithIsa(Isa isa, const void *src, SrcType st,
           }
           const int64_t base = (o * g.C + cv * cd) * g.In + i;
           for (int c = 0; c < cd; ++c)
-            x[c] = loadD(src, st, base + c * g.In);
-          // Squared distances summed over c in order (as before, lane by
-          // lane), then the nearest with ties to the lowest index.
-          for (int j = 0; j < P; ++j)
-            d[j] = 0;
-          for (int c = 0; c < cd; ++c) {
-            const double xc = x[c];
-            const double *ec = entT.data() + (size_t)c * P;
-            for (int j = 0; j < P; ++j) {
-              const double t = xc - ec[j];
-              d[j] += t * t;
-            }
-          }
-          double best = d[0];
-          int bj = 0;
-          for (int j = 1; j < P; ++j)
-            if (d[j] < best) {
-              best = d[j];
-              bj = j;
-            }
+            x[c] = loadSrc(src, st, base + c * g.In);
+          // The nearest entry (squared distances summed over c in order,
+          // ties to the lowest index).
+          int bj;
+          double best, second;
+          kernels.nearestTwo(x.data(), entT.data(), P, cd, bj, best, second);
           stage[v - i0] = (uint8_t)bj;
           if (++i == g.In) {
             i = 0;

@@ -134,7 +134,8 @@ F32KeyBlock f32Keys(const uint32_t *u, int64_t n, uint32_t *key,
   return f32GridKeys(u, n, key, off);
 }
 
-const PaletteKernels kKernels = {solveLayer, assign, f32Keys};
+const PaletteKernels kKernels = {solveLayer, assign, f32Keys,
+                                 nearestTwoGeneric};
 
 } // namespace
 

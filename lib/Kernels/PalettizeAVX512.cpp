@@ -115,7 +115,39 @@ F32KeyBlock f32Keys(const uint32_t *u, int64_t n, uint32_t *key,
   return f32GridKeys(u, n, key, off);
 }
 
-const PaletteKernels kKernels = {solveLayer, assign, f32Keys};
+/// nearestTwoGeneric()'s results, lane by lane: the distances to 16
+/// centroids in two vectors (lanes past k: +inf).
+void nearestTwo(const float *x, const double *cs, int k, int cd, int &nearest,
+                double &best, double &second) {
+  if (k > 16)
+    return nearestTwoGeneric(x, cs, k, cd, nearest, best, second);
+  const __mmask8 m0 = (__mmask8)(k >= 8 ? 0xff : (1u << k) - 1);
+  const __mmask8 m1 = (__mmask8)(k > 8 ? (1u << (k - 8)) - 1 : 0);
+  __m512d d0 = _mm512_setzero_pd(), d1 = _mm512_setzero_pd();
+  for (int t = 0; t < cd; ++t) {
+    const __m512d xt = _mm512_set1_pd((double)x[t]);
+    const __m512d e0 = _mm512_sub_pd(xt, _mm512_maskz_loadu_pd(m0, cs + t * k));
+    const __m512d e1 =
+        _mm512_sub_pd(xt, _mm512_maskz_loadu_pd(m1, cs + t * k + 8));
+    d0 = _mm512_add_pd(d0, _mm512_mul_pd(e0, e0));
+    d1 = _mm512_add_pd(d1, _mm512_mul_pd(e1, e1));
+  }
+  const __m512d inf = _mm512_set1_pd(INFINITY);
+  d0 = _mm512_mask_blend_pd(m0, inf, d0);
+  d1 = _mm512_mask_blend_pd(m1, inf, d1);
+  best = _mm512_reduce_min_pd(_mm512_min_pd(d0, d1));
+  const __m512d b = _mm512_set1_pd(best);
+  const unsigned eq = _mm512_cmp_pd_mask(d0, b, _CMP_EQ_OQ) |
+                      (unsigned)_mm512_cmp_pd_mask(d1, b, _CMP_EQ_OQ) << 8;
+  nearest = eq ? __builtin_ctz(eq) : 0; // all +inf: 0
+  if (nearest < 8)
+    d0 = _mm512_mask_mov_pd(d0, (__mmask8)(1u << nearest), inf);
+  else
+    d1 = _mm512_mask_mov_pd(d1, (__mmask8)(1u << (nearest - 8)), inf);
+  second = _mm512_reduce_min_pd(_mm512_min_pd(d0, d1));
+}
+
+const PaletteKernels kKernels = {solveLayer, assign, f32Keys, nearestTwo};
 
 } // namespace
 

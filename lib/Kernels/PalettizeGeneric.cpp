@@ -75,6 +75,33 @@ void assignGeneric(const void *src, SrcType st, int64_t e0, int64_t n,
   }
 }
 
+void nearestTwoGeneric(const float *x, const double *cs, int k, int cd,
+                       int &nearest, double &best, double &second) {
+  double d[256]; // k <= 256 (8-bit indices)
+  for (int j = 0; j < k; ++j)
+    d[j] = 0;
+  for (int t = 0; t < cd; ++t) {
+    const double xt = x[t];
+    const double *c = cs + t * k;
+    for (int j = 0; j < k; ++j) {
+      const double e = xt - c[j];
+      d[j] += e * e;
+    }
+  }
+  best = INFINITY;
+  second = INFINITY;
+  nearest = 0;
+  for (int j = 0; j < k; ++j) {
+    if (d[j] < best) {
+      second = best;
+      best = d[j];
+      nearest = j;
+    } else if (d[j] < second) {
+      second = d[j];
+    }
+  }
+}
+
 namespace {
 void solveLayerGeneric(const LayerArgs &l, int64_t lo, int64_t hi, int64_t alo,
                        int64_t ahi) {
@@ -87,7 +114,7 @@ F32KeyBlock f32KeysGeneric(const uint32_t *u, int64_t n, uint32_t *key,
 }
 
 const PaletteKernels kGenericPalette = {solveLayerGeneric, assignGeneric,
-                                        f32KeysGeneric};
+                                        f32KeysGeneric, nearestTwoGeneric};
 } // namespace
 
 const PaletteKernels *paletteKernelsFor(Isa isa) {

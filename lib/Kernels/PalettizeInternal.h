@@ -73,12 +73,23 @@ struct SortScratch {
 void gridPointsOf(const double *x, int64_t n, GridPoints &out,
                   SortScratch &scratch);
 
+struct PaletteKernels;
+
 /// k-means in f64 over n vectors of dimension cd (row-major; weight values,
 /// exact in f32), k <= n: the centroids (k x cd) of the lowest-SSE start,
 /// and that SSE. Deterministic (fixed-seed PRNG). `pf` (may be null)
 /// parallelizes the work on large inputs without changing the result.
-double vectorKMeans(const float *data, int64_t n, int cd, int k,
-                    double *centroids, const ParallelFor *pf);
+double vectorKMeans(const PaletteKernels &, const float *data, int64_t n,
+                    int cd, int k, double *centroids, const ParallelFor *pf);
+
+/// The squared distances (f64, each summed over the cd components in order)
+/// from the f32 vector x to k centroids, given component-major (cs[t * k +
+/// j]): the nearest (lowest index on ties) and the two smallest distances
+/// (`second` is the smallest of the others; +inf when k == 1).
+using NearestTwoFn = void (*)(const float *x, const double *cs, int k, int cd,
+                              int &nearest, double &best, double &second);
+void nearestTwoGeneric(const float *x, const double *cs, int k, int cd,
+                       int &nearest, double &best, double &second);
 
 /// One row of the 1-D DP: prefix sums (mean-centred) and the previous layer.
 struct RowScanArgs {
@@ -275,6 +286,7 @@ struct PaletteKernels {
   LayerFn solveLayer;    // solveLayerWith() on the path's row scan
   AssignFn assignSmall; // tables with r <= 16
   F32KeysFn f32Keys;    // f32GridKeys()
+  NearestTwoFn nearestTwo;
 };
 const PaletteKernels *paletteKernelsFor(Isa);
 const PaletteKernels *paletteAVX2Kernels();   // null when not compiled in

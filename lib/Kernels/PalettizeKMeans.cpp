@@ -489,35 +489,6 @@ inline double dist2(const double *x, const double *c, int cd) {
   return s;
 }
 
-/// Squared distances from x to every centroid (centroid-major copy cs:
-/// cs[t * k + j]), summed over t in order as dist2() does; the nearest
-/// (lowest index on ties) and the two smallest values.
-inline void nearestTwo(const float *x, const double *cs, int k, int cd,
-                       double *d, int &bj, double &best, double &second) {
-  for (int j = 0; j < k; ++j)
-    d[j] = 0;
-  for (int t = 0; t < cd; ++t) {
-    const double xt = x[t];
-    const double *c = cs + t * k;
-    for (int j = 0; j < k; ++j) {
-      const double e = xt - c[j];
-      d[j] += e * e;
-    }
-  }
-  best = INFINITY;
-  second = INFINITY;
-  bj = 0;
-  for (int j = 0; j < k; ++j) {
-    if (d[j] < best) {
-      second = best;
-      best = d[j];
-      bj = j;
-    } else if (d[j] < second) {
-      second = d[j];
-    }
-  }
-}
-
 // Bounds are kept conservative by relative margins far above the rounding
 // of their updates.
 constexpr double kUp = 1 + 1e-12, kDown = 1 - 1e-12;
@@ -527,6 +498,7 @@ struct KMeansRun {
   int64_t n;
   int cd, k;
   const ParallelFor *pf;
+  NearestTwoFn nearestTwo;
 
   static int64_t chunksOf(int64_t count) {
     return (count + kChunk - 1) / kChunk;
@@ -651,7 +623,7 @@ struct KMeansRun {
     bool sweep = true, firstSweep = true;
 
     // The search of one vector with its bounds brought up to date.
-    auto visit = [&](int64_t i, double dUp, double dLow, double *d) {
+    auto visit = [&](int64_t i, double dUp, double dLow) {
       const float *x = data + i * cd;
       up[i] = (up[i] + dUp) * kUp;
       lowb[i] = (lowb[i] - dLow) * kDown;
@@ -662,7 +634,7 @@ struct KMeansRun {
         return false;
       int bj;
       double best, second;
-      nearestTwo(x, cs.data(), k, cd, d, bj, best, second);
+      nearestTwo(x, cs.data(), k, cd, bj, best, second);
       up[i] = std::sqrt(best) * kUp;
       lowb[i] = std::sqrt(second) * kDown;
       const bool changed = bj != lab[i];
@@ -682,23 +654,21 @@ struct KMeansRun {
         std::vector<double> sm((size_t)nc * k * cd, 0.0);
         std::vector<int64_t> hist((size_t)nc * kBuckets, 0);
         forChunks(n, [&](int64_t u, int64_t b, int64_t e) {
-          std::vector<double> d(k);
           int64_t ch = 0;
           int64_t *h = hist.data() + u * kBuckets;
           for (int64_t i = b; i < e; ++i) {
             if (firstSweep) {
               int bj;
               double best, second;
-              nearestTwo(data + i * cd, cs.data(), k, cd, d.data(), bj, best,
-                         second);
+              nearestTwo(data + i * cd, cs.data(), k, cd, bj, best, second);
               lab[i] = bj;
               up[i] = std::sqrt(best) * kUp;
               lowb[i] = std::sqrt(second) * kDown;
               ++ch;
             } else if (listed[i]) {
-              ch += visit(i, move[lab[i]], maxMove, d.data());
+              ch += visit(i, move[lab[i]], maxMove);
             } else {
-              ch += visit(i, cumMove[lab[i]], cumMax, d.data());
+              ch += visit(i, cumMove[lab[i]], cumMax);
             }
             const double gap = lowb[i] - up[i];
             uint64_t gb;
@@ -753,11 +723,10 @@ struct KMeansRun {
         const int64_t na = (int64_t)active.size(), nc = chunksOf(na);
         std::vector<std::vector<std::pair<int64_t, int32_t>>> moves(nc);
         forChunks(na, [&](int64_t u, int64_t b, int64_t e) {
-          std::vector<double> d(k);
           for (int64_t q = b; q < e; ++q) {
             const int64_t i = active[q];
             const int32_t from = lab[i];
-            if (visit(i, move[from], maxMove, d.data()))
+            if (visit(i, move[from], maxMove))
               moves[u].push_back({i, from});
           }
         });
@@ -822,9 +791,10 @@ struct KMeansRun {
 
 } // namespace
 
-double vectorKMeans(const float *data, int64_t n, int cd, int k,
-                    double *centroids, const ParallelFor *pf) {
-  KMeansRun run{data, n, cd, k, pf};
+double vectorKMeans(const PaletteKernels &kernels, const float *data,
+                    int64_t n, int cd, int k, double *centroids,
+                    const ParallelFor *pf) {
+  KMeansRun run{data, n, cd, k, pf, kernels.nearestTwo};
   // Large inputs: each start is seeded and refined by Lloyd on kSeedMax
   // vectors evenly spread, before Lloyd on all of them (far fewer costly
   // early iterations, when most centroids still move a lot).
@@ -835,7 +805,7 @@ double vectorKMeans(const float *data, int64_t n, int cd, int k,
       std::memcpy(&sub[i * cd], data + (i * n / kSeedMax) * cd,
                   sizeof(float) * cd);
   }
-  const KMeansRun subRun{sub.data(), kSeedMax, cd, k, pf};
+  const KMeansRun subRun{sub.data(), kSeedMax, cd, k, pf, kernels.nearestTwo};
   // Starts: more on small inputs, where one start varies most (spec §5).
   const int starts = n <= 4096 ? 10 : n <= 65536 ? 4 : n <= (1 << 18) ? 2 : 1;
   std::vector<double> cent((size_t)k * cd);
