@@ -1003,16 +1003,25 @@ QuantResult palettizeWithIsa(Isa isa, const void *src, SrcType st,
       uint8_t stage[kIndexChunk];
       const int P = (int)g.P;
       const int64_t cvs = g.C / cd, vectorsPerGroup = g.gc / cd;
-      std::vector<float> x(cd); // weight values: exact in f32
+      std::vector<float> xs((size_t)kIndexChunk * cd); // exact in f32
       std::vector<double> entT((size_t)P * cd);
       for (size_t u = b; u < e; ++u) {
         const int64_t i0 = (int64_t)u * kIndexChunk,
                       i1 = std::min(nIdx, i0 + kIndexChunk);
-        // Vector v = (o * cvs + cv) * In + i; counters from i0 on.
+        // Vector v = (o * cvs + cv) * In + i; counters from i0 on. The
+        // vectors of one set are gathered, then searched together.
         int64_t i = i0 % g.In, cv = (i0 / g.In) % cvs, o = i0 / (g.In * cvs);
-        int64_t set = -1;
+        int64_t set = -1, runStart = i0;
+        auto search = [&](int64_t end) {
+          kernels.nearestMany(xs.data() + (runStart - i0) * cd,
+                              end - runStart, entT.data(), P, cd,
+                              stage + (runStart - i0));
+        };
         for (int64_t v = i0; v < i1; ++v) {
           if (cv / vectorsPerGroup != set) {
+            if (set >= 0)
+              search(v);
+            runStart = v;
             // The set's entries, component-major (entT[c * P + j]).
             set = cv / vectorsPerGroup;
             const double *ent = dec.set(set);
@@ -1021,14 +1030,9 @@ QuantResult palettizeWithIsa(Isa isa, const void *src, SrcType st,
                 entT[(size_t)c * P + j] = ent[j * cd + c];
           }
           const int64_t base = (o * g.C + cv * cd) * g.In + i;
+          float *x = xs.data() + (v - i0) * cd;
           for (int c = 0; c < cd; ++c)
             x[c] = loadSrc(src, st, base + c * g.In);
-          // The nearest entry (squared distances summed over c in order,
-          // ties to the lowest index).
-          int bj;
-          double best, second;
-          kernels.nearestTwo(x.data(), entT.data(), P, cd, bj, best, second);
-          stage[v - i0] = (uint8_t)bj;
           if (++i == g.In) {
             i = 0;
             if (++cv == cvs) {
@@ -1037,6 +1041,7 @@ QuantResult palettizeWithIsa(Isa isa, const void *src, SrcType st,
             }
           }
         }
+        search(i1);
         packCodes(stage, i0, i1 - i0, p.nBits, idxOut);
       }
     });

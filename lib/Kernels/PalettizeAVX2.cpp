@@ -135,7 +135,7 @@ F32KeyBlock f32Keys(const uint32_t *u, int64_t n, uint32_t *key,
 }
 
 const PaletteKernels kKernels = {solveLayer, assign, f32Keys,
-                                 nearestTwoGeneric};
+                                 nearestTwoGeneric, nearestManyGeneric};
 
 } // namespace
 

@@ -147,7 +147,39 @@ void nearestTwo(const float *x, const double *cs, int k, int cd, int &nearest,
   second = _mm512_reduce_min_pd(_mm512_min_pd(d0, d1));
 }
 
-const PaletteKernels kKernels = {solveLayer, assign, f32Keys, nearestTwo};
+/// nearestManyGeneric()'s results: eight vectors at a time, one per f64
+/// lane, the centroids in index order (a strictly smaller distance wins, as
+/// in the scalar loop).
+void nearestMany(const float *xs, int64_t m, const double *cs, int k, int cd,
+                 uint8_t *nearest) {
+  if (k > 256 || cd > 16)
+    return nearestManyGeneric(xs, m, cs, k, cd, nearest);
+  const __m256i lane = _mm256_mullo_epi32(
+      _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32(cd));
+  int64_t v = 0;
+  for (; v + 8 <= m; v += 8) {
+    __m512d x[16];
+    for (int t = 0; t < cd; ++t)
+      x[t] = _mm512_cvtps_pd(_mm256_i32gather_ps(xs + v * cd + t, lane, 4));
+    __m512d best = _mm512_set1_pd(INFINITY);
+    __m512i idx = _mm512_setzero_si512();
+    for (int j = 0; j < k; ++j) {
+      __m512d d = _mm512_setzero_pd();
+      for (int t = 0; t < cd; ++t) {
+        const __m512d e = _mm512_sub_pd(x[t], _mm512_set1_pd(cs[t * k + j]));
+        d = _mm512_add_pd(d, _mm512_mul_pd(e, e));
+      }
+      const __mmask8 closer = _mm512_cmp_pd_mask(d, best, _CMP_LT_OQ);
+      best = _mm512_mask_mov_pd(best, closer, d);
+      idx = _mm512_mask_mov_epi64(idx, closer, _mm512_set1_epi64(j));
+    }
+    _mm_storel_epi64((__m128i *)(nearest + v), _mm512_cvtepi64_epi8(idx));
+  }
+  nearestManyGeneric(xs + v * cd, m - v, cs, k, cd, nearest + v);
+}
+
+const PaletteKernels kKernels = {solveLayer, assign, f32Keys, nearestTwo,
+                                 nearestMany};
 
 } // namespace
 

@@ -102,6 +102,16 @@ void nearestTwoGeneric(const float *x, const double *cs, int k, int cd,
   }
 }
 
+void nearestManyGeneric(const float *xs, int64_t m, const double *cs, int k,
+                        int cd, uint8_t *nearest) {
+  for (int64_t v = 0; v < m; ++v) {
+    int j;
+    double best, second;
+    nearestTwoGeneric(xs + v * cd, cs, k, cd, j, best, second);
+    nearest[v] = (uint8_t)j;
+  }
+}
+
 namespace {
 void solveLayerGeneric(const LayerArgs &l, int64_t lo, int64_t hi, int64_t alo,
                        int64_t ahi) {
@@ -114,7 +124,8 @@ F32KeyBlock f32KeysGeneric(const uint32_t *u, int64_t n, uint32_t *key,
 }
 
 const PaletteKernels kGenericPalette = {solveLayerGeneric, assignGeneric,
-                                        f32KeysGeneric, nearestTwoGeneric};
+                                        f32KeysGeneric, nearestTwoGeneric,
+                                        nearestManyGeneric};
 } // namespace
 
 const PaletteKernels *paletteKernelsFor(Isa isa) {

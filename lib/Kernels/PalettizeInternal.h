@@ -90,6 +90,12 @@ using NearestTwoFn = void (*)(const float *x, const double *cs, int k, int cd,
                               int &nearest, double &best, double &second);
 void nearestTwoGeneric(const float *x, const double *cs, int k, int cd,
                        int &nearest, double &best, double &second);
+/// The nearest of k centroids (as NearestTwoFn) to each of the m vectors
+/// xs[0..m*cd) (row-major).
+using NearestManyFn = void (*)(const float *xs, int64_t m, const double *cs,
+                               int k, int cd, uint8_t *nearest);
+void nearestManyGeneric(const float *xs, int64_t m, const double *cs, int k,
+                        int cd, uint8_t *nearest);
 
 /// One row of the 1-D DP: prefix sums (mean-centred) and the previous layer.
 struct RowScanArgs {
@@ -287,6 +293,7 @@ struct PaletteKernels {
   AssignFn assignSmall; // tables with r <= 16
   F32KeysFn f32Keys;    // f32GridKeys()
   NearestTwoFn nearestTwo;
+  NearestManyFn nearestMany;
 };
 const PaletteKernels *paletteKernelsFor(Isa);
 const PaletteKernels *paletteAVX2Kernels();   // null when not compiled in
