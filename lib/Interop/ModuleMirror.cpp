@@ -143,6 +143,9 @@ std::shared_ptr<OutputBuffer> ModuleMirror::weightBuffer(size_t index,
     error = "out of memory for a weight of " + std::to_string(*size) + " bytes";
     return nullptr;
   }
+  // Apple's copy fills it on one thread: back a new mapping on two first.
+  if (buffer->isFresh())
+    prefault(buffer->data(), static_cast<size_t>(*size));
   constant.size = static_cast<size_t>(*size);
   constant.pending = buffer;
   // The guard after the end, and the pattern at the end of the data (as

@@ -3,7 +3,9 @@
 #include "coreai/Support/OutputBuffers.h"
 
 #include <cstdlib>
+#include <cstdint>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #if defined(__linux__)
@@ -36,8 +38,9 @@ struct Mapping {
 class Pool {
 public:
   /// A mapping of at least `length` bytes (a multiple of kHugePage): a kept
-  /// one no more than twice as large, else a new one.
-  Mapping take(size_t length) {
+  /// one no more than twice as large, else a new one (`fresh`).
+  Mapping take(size_t length, bool &fresh) {
+    fresh = false;
     {
       std::lock_guard<std::mutex> lock(mutex);
       size_t best = kept.size();
@@ -52,6 +55,7 @@ public:
         return m;
       }
     }
+    fresh = true;
     return map(length);
   }
 
@@ -112,7 +116,8 @@ OutputBuffer OutputBuffer::allocate(size_t size) {
   b.length = size;
 #if COREAI_POOLED_BUFFERS
   if (size >= kPooledMin) {
-    Mapping m = pool().take((size + kHugePage - 1) / kHugePage * kHugePage);
+    Mapping m = pool().take((size + kHugePage - 1) / kHugePage * kHugePage,
+                            b.fresh);
     if (!m.base)
       return OutputBuffer();
     b.base = m.base;
@@ -136,9 +141,11 @@ OutputBuffer &OutputBuffer::operator=(OutputBuffer &&other) noexcept {
     length = other.length;
     base = other.base;
     mapped = other.mapped;
+    fresh = other.fresh;
     other.bytes = nullptr;
     other.base = nullptr;
     other.length = other.mapped = 0;
+    other.fresh = false;
   }
   return *this;
 }
@@ -155,6 +162,34 @@ void OutputBuffer::release() {
   bytes = nullptr;
   base = nullptr;
   length = mapped = 0;
+  fresh = false;
+}
+
+void prefault(char *data, size_t size) {
+  constexpr size_t kPage = 4096;
+  auto back = [](char *p, size_t n) {
+#if defined(__linux__) && defined(MADV_POPULATE_WRITE)
+    // Whole pages inside the range (the edges are faulted below).
+    auto start = (reinterpret_cast<uintptr_t>(p) + kPage - 1) & ~(kPage - 1);
+    auto end = (reinterpret_cast<uintptr_t>(p) + n) & ~(kPage - 1);
+    if (end > start &&
+        madvise(reinterpret_cast<void *>(start), end - start,
+                MADV_POPULATE_WRITE) == 0)
+      return;
+#endif
+    // Touch one byte a page, keeping its value.
+    for (size_t i = 0; i < n; i += kPage)
+      reinterpret_cast<volatile char *>(p)[i] =
+          reinterpret_cast<volatile char *>(p)[i];
+  };
+  if (size < (size_t(4) << 20)) {
+    back(data, size);
+    return;
+  }
+  const size_t half = size / 2 / kPage * kPage;
+  std::thread other([&] { back(data + half, size - half); });
+  back(data, half);
+  other.join();
 }
 
 } // namespace coreai

@@ -33,6 +33,9 @@ public:
 
   char *data() const { return bytes; }
   size_t size() const { return length; }
+  /// True when the memory is a new mapping, whose pages are backed only as
+  /// they are first written.
+  bool isFresh() const { return fresh; }
   /// Gives the memory back (to the pool, for pooled buffers).
   void release();
 
@@ -41,7 +44,14 @@ private:
   size_t length = 0;
   void *base = nullptr;  // the mapping or heap block
   size_t mapped = 0;     // bytes mapped; 0 for heap memory
+  bool fresh = false;
 };
+
+/// Backs the pages of [data, data + size) with memory now, on two threads
+/// (the calling one and one more): for a fresh buffer that a single thread
+/// of someone else's code is about to fill, faulting the pages in as it
+/// writes would take about twice as long (0.3 us a page here).
+void prefault(char *data, size_t size);
 
 } // namespace coreai
 
