@@ -263,8 +263,8 @@ struct KeyIndex {
 /// Per key, the count and the exact sum of its x, as integers: an x of the
 /// key of grid value g (exponent e) is g + off * 2^(e-24) (of |x| and |g|
 /// for negative x). A block of input adds 2^38 + off per x to one int64 per
-/// key (`packed`: one read-modify-write per element), which the block's end
-/// moves into the counts and sums (`bins`): 2^24 x at most per block keep
+/// key (`packed`: one read-modify-write per element), which flush() moves
+/// into the counts and sums (`bins`): 2^24 x at most per flush keep
 /// the sum of the offs below 2^37 in magnitude and the count times 2^38
 /// below 2^62. Only the keys in two ranges of each table (one per sign) and
 /// the key of +-0 are zeroed and read.
@@ -353,29 +353,15 @@ struct F32Grid {
   }
 
   /// Counts the f32 values u[0..n) (their bits); false on a subnormal, NaN
-  /// or Inf.
+  /// or Inf. flush() makes them part of the counts and sums.
   bool add(const uint32_t *u, int64_t n) {
-    for (int64_t b = 0; b < n; b += kFlush)
-      if (!addBlock(u + b, std::min(kFlush, n - b)))
-        return false;
-    return true;
-  }
-  /// Adds another table's counts and sums.
-  void merge(const F32Grid &o) {
-    bins.cover(o.bins);
-    o.bins.forKeys([&](uint32_t k) {
-      bins.v[k].count += o.bins.v[k].count;
-      bins.v[k].off += o.bins.v[k].off;
-    });
-  }
-
-private:
-  bool addBlock(const uint32_t *u, int64_t n) {
     constexpr int64_t kStep = 2048;
     uint32_t key[kStep];
     int32_t off[kStep];
     for (int64_t b = 0; b < n; b += kStep) {
       const int64_t m = std::min(kStep, n - b);
+      if (pending + m > kFlush)
+        flush();
       // The weight streams from memory: ask for the next step's lines.
       for (int64_t i = b + kStep; i < std::min(n, b + 2 * kStep); i += 16)
         __builtin_prefetch(u + i);
@@ -385,8 +371,13 @@ private:
       packed.coverMagnitudes(kb.rlo1 + 1, kb.rhi);
       for (int64_t i = 0; i < m; ++i)
         packed.v[key[i]] += ((int64_t)1 << kCountShift) + off[i];
+      pending += m;
     }
-    // Into the counts and sums: count = the rounded quotient by 2^38.
+    return true;
+  }
+  /// Moves what add() gathered into the counts and sums: count = the
+  /// rounded quotient by 2^38.
+  void flush() {
     bins.cover(packed);
     packed.forKeys([&](uint32_t k) {
       const int64_t v = packed.v[k];
@@ -395,8 +386,19 @@ private:
       bins.v[k].off += v - (c << kCountShift);
       packed.v[k] = 0;
     });
-    return true;
+    pending = 0;
   }
+  /// Adds another table's counts and sums (flushed).
+  void merge(const F32Grid &o) {
+    bins.cover(o.bins);
+    o.bins.forKeys([&](uint32_t k) {
+      bins.v[k].count += o.bins.v[k].count;
+      bins.v[k].off += o.bins.v[k].off;
+    });
+  }
+
+private:
+  int64_t pending = 0; // x in `packed`
 };
 
 /// The grid points of group `grp` of an f32 weight without a scale, with
@@ -424,6 +426,7 @@ bool f32GridPointsOf(const PaletteKernels &kernels, const uint32_t *src,
       ok = false;
       return;
     }
+    local.flush();
     std::lock_guard<std::mutex> lock(mu);
     total.merge(local);
   });

@@ -1003,6 +1003,7 @@ static void testBigGroups(bool quick) {
   };
   std::vector<Case> cases = {{{1100, 1000}, 0, SrcType::F32, false, 4},
                              {{1100, 1000}, 0, SrcType::F32, false, 6, 1},
+                             {{1000, 1100}, 1, SrcType::F32, false, 4, 1},
                              {{1000, 1100}, 1, SrcType::F32, false, 4, 2},
                              {{1000, 1100}, 1, SrcType::F16, true, 3},
                              {{1100, 1000}, 0, SrcType::F16, false, 8}};
