@@ -195,6 +195,7 @@ static int benchPalettize(int argc, char **argv) {
     int nBits;
     std::optional<QType> lut;
     bool pcs;
+    int axis = 0; // the output axis
   };
   const Config configs[] = {
       {"per-tensor 4-bit", SrcType::F16, 1, 1, 4, std::nullopt, false},
@@ -206,6 +207,8 @@ static int benchPalettize(int argc, char **argv) {
       {"per-tensor 2-bit cd 2", SrcType::F16, 1, 2, 2, std::nullopt, false},
       {"per-tensor 4-bit cd 2", SrcType::F16, 1, 2, 4, std::nullopt, false},
       {"per-tensor 4-bit", SrcType::F32, 1, 1, 4, std::nullopt, false},
+      {"per-tensor 4-bit, axis 1", SrcType::F32, 1, 1, 4, std::nullopt, false,
+       1},
       {"per-channel 4-bit", SrcType::F32, 0, 1, 4, std::nullopt, false},
   };
   Pool pool(2);
@@ -216,7 +219,7 @@ static int benchPalettize(int argc, char **argv) {
     if (only && !std::strstr(c.name, only))
       continue;
     const int64_t G = c.groups == 0 ? dim : c.groups < 0 ? dim / -c.groups : c.groups;
-    PaletteLayout l{{dim, dim}, 0, G, c.cd};
+    PaletteLayout l{{dim, dim}, c.axis, G, c.cd};
     PaletteParams p;
     p.nBits = c.nBits;
     p.lutType = c.lut;
