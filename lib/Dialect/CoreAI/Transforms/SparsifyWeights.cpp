@@ -19,6 +19,7 @@
 #include "coreai/Dialect/CoreAI/IR/CoreAIOps.h"
 #include "coreai/Dialect/CoreAI/Transforms/CompressionOptions.h"
 #include "coreai/Kernels/Sparsify.h"
+#include "coreai/Support/OutputBuffers.h"
 #include "coreai/TextIO/ProgramText.h"
 
 #include <optional>
@@ -146,15 +147,15 @@ void SparsifyWeightsPass::sparsify(Candidate &c, bool parallel) {
                                        : ValueForm::Palettized;
 
   // The kept values go straight into their blob, or into scratch when they
-  // are compressed further.
+  // are compressed further (reused memory: no page faults, no zeroing).
   c.mask = allocate(sizes.maskBytes);
-  std::vector<char> scratch;
+  OutputBuffer scratch;
   std::optional<AsmResourceBlob> plain;
   if (c.form == ValueForm::Plain)
     plain = allocate(sizes.valueBytes);
   else
-    scratch.resize(sizes.valueBytes);
-  if (!c.mask || (c.form == ValueForm::Plain && !plain))
+    scratch = OutputBuffer::allocate(std::max<size_t>(sizes.valueBytes, 1));
+  if (!c.mask || (c.form == ValueForm::Plain ? !plain : !scratch.data()))
     return c.w.fail("out of memory for its sparse data");
   void *valuesOut = plain ? (void *)plain->getMutableData().data()
                           : (void *)scratch.data();
