@@ -14,15 +14,16 @@
 //
 //   coreai-kernels-bench palettize [dim=4096] [config name filter]
 // palettize() on one dim x dim N(0, 0.02) weight per configuration (f16,
-// then f32 for some): time (median of 3) single-threaded and with 2
-// threads of a persistent pool (as the pass runs on MLIR's), and the SQNR
-// of the decoded weight.
+// then f32 for some; output axis 0 unless named): time (median of 3)
+// single-threaded and with 2 threads of a persistent pool (as the pass runs
+// on MLIR's), and the SQNR of the decoded weight.
 //
 //   coreai-kernels-bench sparsify [numTensors=2] [dim=4096]
 // planSparsity() + writeSparsity() on numTensors dim x dim N(0, 0.02)
 // weights (f16, then f32): unstructured 50%, 2:4 along axis 1, blocks of 4
-// along axis 0 at 50%; time (median of 3) single-threaded and with 2
-// threads of a persistent pool, against a memcpy of the same bytes.
+// along axis 0 at 50%; time (median of 3) single-threaded, with 2 threads
+// of a persistent pool, and two weights at a time on one thread each (as the
+// passes run weights side by side), against a memcpy of the same bytes.
 //
 // COREAI_KERNELS_ISA=scalar|generic|avx2|avx512 forces a path.
 //
