@@ -330,14 +330,11 @@ struct F32Grid {
 
   /// Grid value of a key (f64: 2^128 for the top key of the f32 range).
   static double value(uint32_t key) {
-    const uint32_t r = key >= kZero ? key - kZero : kZero - key;
-    if (!r)
+    if (key == kZero)
       return 0.0;
-    const uint64_t b = (uint64_t)(r + kOffset) << 42 |
-                       (uint64_t)(key < kZero) << 63;
-    double x;
-    std::memcpy(&x, &b, 8);
-    return x;
+    // As a gridKey(): the same magnitude code with the f64 exponent bias.
+    return key > kZero ? gridKeyValue((1u << 21) + (key - kZero) + kOffset)
+                       : gridKeyValue((1u << 21) - (kZero - key) - kOffset);
   }
   /// The exact sum of a key's x (exact in f64: a multiple of 2^(e-24)
   /// below 2^(e+29) for up to 2^28 x; `kMaxExact`).

@@ -669,7 +669,8 @@ struct KMeansRun {
         const int64_t nc = chunksOf(n);
         constexpr int kBuckets = 2048; // the gap's biased exponent (0: <= 0)
         std::vector<int64_t> changed(nc, 0), cnt((size_t)nc * k, 0);
-        std::vector<double> sm((size_t)nc * k * cd, 0.0), sqm((size_t)nc * k, 0.0);
+        std::vector<double> sm((size_t)nc * k * cd, 0.0);
+        std::vector<double> sqm((size_t)nc * k, 0.0);
         std::vector<int64_t> hist((size_t)nc * kBuckets, 0);
         forChunks(n, [&](int64_t u, int64_t b, int64_t e) {
           int64_t ch = 0;

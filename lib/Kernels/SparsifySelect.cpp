@@ -484,9 +484,9 @@ Cut selectKeys(const double *keys, int64_t n, int64_t k, uint64_t lo,
 
 constexpr int64_t kScorePiece = 512;
 
-/// Block rows [u0, u1) of one chunk: the scores of their blocks, the min
-/// and max score bits, whether a NaN/Inf was seen, and the number of zero
-/// elements.
+/// SparseScanKernels::addSquares for one element type: score[i] += |w_i|^2
+/// over a row of n elements, `worst` raised to its largest key, its zero
+/// elements added to `zeros`.
 template <SrcType ST>
 void addSquaresOf(const void *row, int64_t n, double *__restrict sc,
                   uint32_t &worst, int64_t &zeros) {

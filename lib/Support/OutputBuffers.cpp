@@ -169,7 +169,8 @@ void prefault(char *data, size_t size) {
   constexpr size_t kPage = 4096;
   auto back = [](char *p, size_t n) {
 #if defined(__linux__) && defined(MADV_POPULATE_WRITE)
-    // Whole pages inside the range (the edges are faulted below).
+    // The whole pages inside the range (a partial page at either edge is
+    // faulted in when it is written).
     auto start = (reinterpret_cast<uintptr_t>(p) + kPage - 1) & ~(kPage - 1);
     auto end = (reinterpret_cast<uintptr_t>(p) + n) & ~(kPage - 1);
     if (end > start &&

@@ -154,7 +154,7 @@ void SparsifyWeightsPass::sparsify(Candidate &c, bool parallel) {
   if (c.form == ValueForm::Plain)
     plain = allocate(sizes.valueBytes);
   else
-    scratch = OutputBuffer::allocate(std::max<size_t>(sizes.valueBytes, 1));
+    scratch = OutputBuffer::allocate(sizes.valueBytes);
   if (!c.mask || (c.form == ValueForm::Plain ? !plain : !scratch.data()))
     return c.w.fail("out of memory for its sparse data");
   void *valuesOut = plain ? (void *)plain->getMutableData().data()
