@@ -4,7 +4,7 @@
 
 #include "coreai/Dialect/CoreAI/IR/CoreAIOps.h"
 #include "coreai/Dialect/CoreAI/Transforms/Passes.h"
-#include "coreai/Support/OutputBuffers.h"
+#include "coreai/Kernels/OutputBuffers.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinDialect.h"

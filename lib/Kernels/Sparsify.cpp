@@ -349,7 +349,7 @@ void writeChunk(const SparsityPlanState &s, const SparseChunk &chunk,
     keep.clear();
     for (int64_t u = c.rowBegin; u < c.rowEnd; ++u) {
       const int64_t c0 = (u % Cb) * bs, rows = std::min(C, c0 + bs) - c0;
-      const uint8_t *flags = s.keepBlock.data() + u * In;
+      const uint8_t *flags = (const uint8_t *)s.keepBlock.data() + u * In;
       if (In == 1) { // a block of contiguous elements
         keep.resize(keep.size() + (size_t)rows, flags[0]);
         if (keep.size() >= (size_t)kTile) {

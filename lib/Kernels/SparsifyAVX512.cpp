@@ -11,6 +11,7 @@
 #if defined(__x86_64__) && defined(__AVX512F__) && defined(__AVX512BW__)
 #include <immintrin.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace coreai {
@@ -36,8 +37,37 @@ BandScan bandScanT(const void *w, int64_t n, uint32_t lo, uint32_t hi,
   const __m512i vlo = _mm512_set1_epi32((int)lo);
   const __m512i vhi = _mm512_set1_epi32((int)hi);
   const __m512i vbad = _mm512_set1_epi32((int)bad);
+  const __m512i one = _mm512_set1_epi32(1);
   __mmask16 anyBad = 0;
   int64_t i = 0;
+  // Runs of up to kRun keys while `out` has room for all of them: every
+  // step stores its (possibly empty) compressed keys, without a branch;
+  // the keys under the band are counted in the lanes of `below`.
+  constexpr int64_t kRun = 1024;
+  while (n - i >= 16) {
+    const int64_t len = std::min<int64_t>(kRun, (n - i) / 16 * 16);
+    if (r.inBand + len > capacity)
+      break;
+    __m512i below = _mm512_setzero_si512();
+    int64_t in = r.inBand;
+    for (int64_t j = i; j < i + len; j += 16) {
+      __m512i raw;
+      const __m512i key = keys16<Wide>(w, j, &raw);
+      const __mmask16 lt = _mm512_cmplt_epu32_mask(key, vlo);
+      const __mmask16 gt = _mm512_cmpgt_epu32_mask(key, vhi);
+      anyBad |= _mm512_cmpge_epu32_mask(key, vbad);
+      below = _mm512_mask_add_epi32(below, lt, below, one);
+      const __mmask16 inside = (__mmask16)~(lt | gt);
+      _mm512_storeu_si512(out + in, _mm512_maskz_compress_epi32(inside, key));
+      in += __builtin_popcount(inside);
+    }
+    const int64_t nBelow = _mm512_reduce_add_epi32(below);
+    r.below += nBelow;
+    r.above += len - nBelow - (in - r.inBand);
+    r.inBand = in;
+    i += len;
+  }
+  // The rest, checking the room before each store.
   for (; i + 16 <= n; i += 16) {
     __m512i raw;
     const __m512i key = keys16<Wide>(w, i, &raw);

@@ -18,6 +18,7 @@
 #ifndef COREAI_KERNELS_SPARSIFYINTERNAL_H
 #define COREAI_KERNELS_SPARSIFYINTERNAL_H
 
+#include "coreai/Kernels/OutputBuffers.h"
 #include "coreai/Kernels/Sparsify.h"
 
 #include <cstdint>
@@ -60,7 +61,7 @@ struct SparsityPlanState {
   int64_t r = 0;
 
   /// Block: 1 for a kept block, indexed by row * In + i.
-  std::vector<uint8_t> keepBlock;
+  OutputBuffer keepBlock;
 
   /// NM: elements pruned in a full group and in the tail group.
   int64_t nFull = 0, nTail = 0;

@@ -11,11 +11,11 @@
 //     bits of the elements in that bucket are gathered and nth_element finds
 //     the exact key. Either way each chunk's counts above and at the
 //     threshold give where its values go.
-//   Block: the block scores (f64 sums of squares) in one pass (with the
-//     nonzero counts per block of the chunks that hold zeros); a histogram
-//     of 16 bits of the score bits (those below the bits all scores share)
-//     then nth_element over the bucket finds the threshold; a pass in block
-//     order marks the kept blocks.
+//   Block: the block scores (f64 sums of squares) in one pass, into reused
+//     memory, with a histogram of their exponent and top mantissa bits; a
+//     second pass gathers the scores of the bucket holding the cut (chunk
+//     by chunk, in block order), the exact cut is found among them, and a
+//     pass in block order marks the kept blocks.
 //   NM (SparsifyNM.cpp): the choice within a group is made while writing.
 // Every pass is cut into chunks fixed by the layout, and counts are exact
 // integers, so nothing depends on the ParallelFor.
@@ -23,6 +23,7 @@
 //===----------------------------------------------------------------------===//
 #include "SparsifyInternal.h"
 #include "KernelsInternal.h"
+#include "coreai/Kernels/OutputBuffers.h"
 
 #include <algorithm>
 #include <cmath>
@@ -159,13 +160,21 @@ void makeFlatChunks(SparsityPlanState &s) {
   }
 }
 
+/// The keys of one chunk that lie in a band, in flat order.
+struct KeyRun {
+  const uint32_t *keys = nullptr;
+  int64_t count = 0;
+  const uint32_t *begin() const { return keys; }
+  const uint32_t *end() const { return keys + count; }
+};
+
 /// Sets T and r (the k-th smallest key, 0-based, and how many of the k
 /// smallest equal it) and the chunks' counts from the keys of a band (a
 /// range of keys) that holds the k-th smallest: `below` keys lie under the
 /// band, cand[c] are chunk c's keys in the band and above[c] its keys over
 /// it. Used by selectInBand and by the histogram selection of f32 keys.
 void cutInBand(SparsityPlanState &s, int64_t k, int64_t below,
-               const std::vector<std::vector<uint32_t>> &cand,
+               const std::vector<KeyRun> &cand,
                const std::vector<int64_t> &above, std::vector<int64_t> &gt,
                std::vector<int64_t> &eq, const ParallelFor &pf) {
   // The k1-th smallest candidate: a histogram of ranges of keys finds its
@@ -240,7 +249,7 @@ void finishUnstructured(SparsityPlanState &s, const std::vector<int64_t> &gt,
   finishChunks(s);
 }
 
-enum class BandOutcome { Done, NonFinite, Missed };
+enum class BandOutcome { Done, Failed, Missed };
 
 /// The selection in one pass over the weight: a band of keys around the
 /// k-th smallest is estimated from a strided sample of kSample keys, the
@@ -248,8 +257,9 @@ enum class BandOutcome { Done, NonFinite, Missed };
 /// exact cut is made among them. Missed (nothing changed but the chunks)
 /// when the band turns out not to hold the k-th smallest key or holds far
 /// more keys than estimated (ties); the histogram selection then runs.
+/// Failed, with `failure` set, for a NaN/Inf or a lack of memory.
 BandOutcome selectInBand(SparsityPlanState &s, int64_t k,
-                         const ParallelFor &pf, QuantResult &nonFinite) {
+                         const ParallelFor &pf, QuantResult &failure) {
   constexpr int64_t kSample = int64_t(1) << 16;
   const int64_t N = s.N;
   const bool wide = s.st == SrcType::F32;
@@ -280,23 +290,36 @@ BandOutcome selectInBand(SparsityPlanState &s, int64_t k,
       std::min(1.0, (double)(std::min(hiRank, ns) - std::max<int64_t>(loRank, 0) + 1) /
                         (double)ns);
 
-  const SparseScanKernels &kernels = sparseScanKernels();
+  // Room for each chunk's keys in the band, four times the estimate (and
+  // 16 keys past it for the vector stores); only what is written is
+  // touched.
   const size_t nc = s.chunks.size();
-  std::vector<std::vector<uint32_t>> cand(nc);
+  std::vector<int64_t> capacity(nc), at(nc + 1, 0);
+  for (size_t c = 0; c < nc; ++c) {
+    const int64_t len = s.chunks[c].end - s.chunks[c].begin;
+    capacity[c] =
+        std::min<int64_t>(len, (int64_t)(4.0 * fraction * (double)len) + 1024);
+    at[c + 1] = at[c] + capacity[c] + 16;
+  }
+  OutputBuffer store = OutputBuffer::allocate((size_t)at[nc] * 4);
+  if (!store.data()) {
+    failure = {Status::OutOfMemory, -1};
+    return BandOutcome::Failed;
+  }
+  uint32_t *keys = (uint32_t *)store.data();
+  const SparseScanKernels &kernels = sparseScanKernels();
   std::vector<BandScan> scans(nc);
   runParallel(pf, nc, [&](size_t b, size_t e) {
     for (size_t c = b; c < e; ++c) {
       const SparseChunk &ch = s.chunks[c];
-      const int64_t len = ch.end - ch.begin;
-      const int64_t capacity =
-          std::min<int64_t>(len, (int64_t)(4.0 * fraction * (double)len) + 1024);
-      cand[c].resize((size_t)capacity + 16);
       const char *w = (const char *)s.src + (wide ? 4 : 2) * ch.begin;
-      scans[c] = kernels.bandScan(w, wide, len, lo, hi, bad, cand[c].data(),
-                                  capacity);
-      cand[c].resize((size_t)scans[c].inBand);
+      scans[c] = kernels.bandScan(w, wide, ch.end - ch.begin, lo, hi, bad,
+                                  keys + at[c], capacity[c]);
     }
   });
+  std::vector<KeyRun> cand(nc);
+  for (size_t c = 0; c < nc; ++c)
+    cand[c] = {keys + at[c], scans[c].inBand};
   BandScan total;
   std::vector<uint8_t> badChunks(nc, 0);
   for (size_t c = 0; c < nc; ++c) {
@@ -304,8 +327,8 @@ BandOutcome selectInBand(SparsityPlanState &s, int64_t k,
     badChunks[c] = scans[c].nonFinite;
   }
   if (total.nonFinite && !total.overflow) {
-    nonFinite = nonFiniteResult(s, badChunks);
-    return BandOutcome::NonFinite;
+    failure = nonFiniteResult(s, badChunks);
+    return BandOutcome::Failed;
   }
   if (total.overflow || k < total.below || k >= total.below + total.inBand)
     return BandOutcome::Missed;
@@ -328,10 +351,10 @@ QuantResult selectUnstructured(SparsityPlanState &s, const ParallelFor &pf) {
   // Big weights: one pass over a band around the cut (a sample of the keys
   // finds it) usually suffices.
   if (N >= kBandMinElements && k < N) {
-    QuantResult nonFinite{Status::Ok, -1};
-    switch (selectInBand(s, k, pf, nonFinite)) {
+    QuantResult failure{Status::Ok, -1};
+    switch (selectInBand(s, k, pf, failure)) {
     case BandOutcome::Done: return {Status::Ok, -1};
-    case BandOutcome::NonFinite: return nonFinite;
+    case BandOutcome::Failed: return failure;
     case BandOutcome::Missed: break;
     }
   }
@@ -394,20 +417,23 @@ QuantResult selectUnstructured(SparsityPlanState &s, const ParallelFor &pf) {
   } else {
     // f32: the keys of bucket d (a band that holds the k-th smallest), per
     // chunk in flat order, and the cut among them.
-    std::vector<std::vector<uint32_t>> cand((size_t)nc);
+    std::vector<std::vector<uint32_t>> keys((size_t)nc);
     std::vector<int64_t> above((size_t)nc);
     runParallel(pf, (size_t)nc, [&](size_t b, size_t e) {
       for (size_t c = b; c < e; ++c) {
-        cand[c].reserve(hist[c * kBins + d]);
+        keys[c].reserve(hist[c * kBins + d]);
         const int64_t x1 = s.chunks[c].end;
         for (int64_t x = s.chunks[c].begin; x < x1; ++x) {
           const uint32_t key = keyAt<U>(src, x);
           if ((int64_t)(key >> 16) == d)
-            cand[c].push_back(key);
+            keys[c].push_back(key);
         }
         above[c] = countAbove(c);
       }
     });
+    std::vector<KeyRun> cand((size_t)nc);
+    for (int64_t c = 0; c < nc; ++c)
+      cand[c] = {keys[c].data(), (int64_t)keys[c].size()};
     cutInBand(s, k, below, cand, above, gt, eq, pf);
   }
 
@@ -430,57 +456,51 @@ struct Cut {
   int64_t r;  ///< ... and the first r keys == T
 };
 
-/// The cut of the k smallest of n keys (0 <= k < n) in [lo, hi].
-Cut selectKeys(const double *keys, int64_t n, int64_t k, uint64_t lo,
-               uint64_t hi, const ParallelFor &pf) {
+/// The cut of the k smallest of the keys (0 <= k < keys.size()): a
+/// histogram of the 16 bits below those every key shares finds the bucket
+/// of the k-th smallest, nth_element the key in it.
+Cut selectKeys(const std::vector<uint64_t> &keys, int64_t k) {
+  uint64_t lo = ~uint64_t(0), hi = 0;
+  for (uint64_t key : keys) {
+    lo = std::min(lo, key);
+    hi = std::max(hi, key);
+  }
   if (lo == hi)
     return {lo, k};
-  // Every key shares the bits above `top`: bucket on the 16 below.
   const int top = 64 - __builtin_clzll(lo ^ hi);
   const int shift = std::max(0, top - 16);
-  const int64_t bins = int64_t(1) << 16;
-  constexpr int64_t kKeyChunk = int64_t(1) << 20;
-  const int64_t nc = (n + kKeyChunk - 1) / kKeyChunk;
-  auto digit = [&](int64_t i) {
-    return (int64_t)((keyOf(keys[i]) >> shift) & 0xffffu);
-  };
-  std::vector<uint32_t> hist((size_t)(nc * bins), 0u);
-  runParallel(pf, (size_t)nc, [&](size_t b, size_t e) {
-    for (size_t c = b; c < e; ++c) {
-      uint32_t *h = hist.data() + c * bins;
-      for (int64_t i = c * kKeyChunk; i < std::min<int64_t>(n, (c + 1) * kKeyChunk); ++i)
-        ++h[digit(i)];
-    }
-  });
-  int64_t d = 0, below = 0;
-  for (;; ++d) {
-    int64_t t = 0;
-    for (int64_t c = 0; c < nc; ++c)
-      t += hist[c * bins + d];
-    if (below + t > k)
-      break;
-    below += t;
-  }
-  std::vector<int64_t> off((size_t)nc + 1, 0);
-  for (int64_t c = 0; c < nc; ++c)
-    off[c + 1] = off[c] + hist[c * bins + d];
-  std::vector<uint64_t> cand((size_t)off[nc]);
-  runParallel(pf, (size_t)nc, [&](size_t b, size_t e) {
-    for (size_t c = b; c < e; ++c) {
-      int64_t pos = off[c];
-      for (int64_t i = c * kKeyChunk; i < std::min<int64_t>(n, (c + 1) * kKeyChunk); ++i)
-        if (digit(i) == d)
-          cand[pos++] = keyOf(keys[i]);
-    }
-  });
+  auto digit = [&](uint64_t key) { return (size_t)((key >> shift) & 0xffffu); };
+  std::vector<int64_t> hist(size_t(1) << 16, 0);
+  for (uint64_t key : keys)
+    ++hist[digit(key)];
+  size_t d = 0;
+  int64_t below = 0;
+  while (below + hist[d] <= k)
+    below += hist[d++];
+  std::vector<uint64_t> inBin;
+  inBin.reserve((size_t)hist[d]);
+  for (uint64_t key : keys)
+    if (digit(key) == d)
+      inBin.push_back(key);
   const int64_t k1 = k - below;
-  std::nth_element(cand.begin(), cand.begin() + k1, cand.end());
-  const uint64_t T = cand[k1];
+  std::nth_element(inBin.begin(), inBin.begin() + k1, inBin.end());
+  const uint64_t T = inBin[k1];
   int64_t less = 0;
   for (int64_t i = 0; i < k1; ++i)
-    less += cand[i] < T;
+    less += inBin[i] < T;
   return {T, k1 - less};
 }
+
+/// The scores' first histogram, made while scoring: a score key's bucket is
+/// its exponent and top 4 mantissa bits (a NaN's sign bit is dropped).
+constexpr int kScoreBucketShift = 48;
+constexpr int64_t kScoreBuckets = int64_t(1) << 15;
+inline size_t scoreBucket(uint64_t key) {
+  return (size_t)((key >> kScoreBucketShift) & (kScoreBuckets - 1));
+}
+/// With a ParallelFor, the chunks are scored in up to this many slices of
+/// consecutive chunks, each with a histogram of its own.
+constexpr int64_t kScoreSlices = 8;
 
 constexpr int64_t kScorePiece = 512;
 
@@ -513,11 +533,11 @@ void addSquaresOf(const void *row, int64_t n, double *__restrict sc,
   }
 }
 
-/// Block rows [u0, u1) of one chunk: the scores of their blocks, the min
-/// and max score bits, whether a NaN/Inf was seen, and the number of zero
-/// elements.
+/// Block rows [u0, u1) of one chunk: the scores of their blocks, counted
+/// in `hist` (kScoreBuckets buckets); whether a NaN/Inf was seen, and the
+/// number of zero elements.
 bool scoreRows(const SparsityPlanState &s, int64_t u0, int64_t u1,
-               double *score, uint64_t &lo, uint64_t &hi, int64_t &zeros) {
+               double *score, int64_t *hist, int64_t &zeros) {
   const SparseScanKernels &kernels = sparseScanKernels();
   const int esz = s.st == SrcType::F32 ? 4 : 2;
   const uint8_t *src = (const uint8_t *)s.src;
@@ -533,13 +553,8 @@ bool scoreRows(const SparsityPlanState &s, int64_t u0, int64_t u1,
     for (int64_t c = c0; c < c1; ++c)
       kernels.addSquares(src + esz * (o * C + c) * In, s.st, In, sc, worst,
                          nzero);
-    uint64_t l = lo, h = hi;
-    for (int64_t i = 0; i < In; ++i) {
-      l = std::min(l, keyOf(sc[i]));
-      h = std::max(h, keyOf(sc[i]));
-    }
-    lo = l;
-    hi = h;
+    for (int64_t i = 0; i < In; ++i)
+      ++hist[scoreBucket(keyOf(sc[i]))];
   }
   zeros = nzero;
   return worst >= nonFiniteKey(s.st);
@@ -565,57 +580,91 @@ QuantResult selectBlock(SparsityPlanState &s, const ParallelFor &pf) {
   const int64_t nc = (int64_t)s.chunks.size();
   const int64_t In = s.In, Cb = s.rowsPerFibre, bs = s.width;
   const int64_t B = s.O * Cb * In;
-  // Not zeroed here: each chunk's pass writes its part first.
-  std::unique_ptr<double[]> score(new double[(size_t)B]);
+  // Reused memory, not zeroed: each chunk's pass writes its part first.
+  OutputBuffer scoreBuffer = OutputBuffer::allocate((size_t)B * sizeof(double));
+  s.keepBlock = OutputBuffer::allocate((size_t)B);
+  if (!scoreBuffer.data() || !s.keepBlock.data())
+    return {Status::OutOfMemory, -1};
+  double *score = (double *)scoreBuffer.data();
+  const int64_t ns = pf ? std::min(nc, kScoreSlices) : 1;
+  auto sliceBegin = [&](int64_t j) { return j * nc / ns; };
   // Per chunk holding zeros: its blocks' nonzero counts (else every block
   // counts its rows).
   std::vector<std::vector<uint32_t>> nz((size_t)nc);
   std::vector<uint8_t> bad((size_t)nc, 0);
-  std::vector<uint64_t> lo((size_t)nc, ~uint64_t(0)), hi((size_t)nc, 0);
-  runParallel(pf, (size_t)nc, [&](size_t b, size_t e) {
-    for (size_t c = b; c < e; ++c) {
-      const SparseChunk &ch = s.chunks[c];
-      int64_t zeros = 0;
-      const bool isBad = scoreRows(s, ch.rowBegin, ch.rowEnd, score.get(),
-                                   lo[c], hi[c], zeros);
-      bad[c] = isBad;
-      if (zeros && !isBad)
-        countNonZero(s, ch.rowBegin, ch.rowEnd, nz[c]);
-    }
+  std::vector<int64_t> hist((size_t)(ns * kScoreBuckets), 0);
+  runParallel(pf, (size_t)ns, [&](size_t b, size_t e) {
+    for (size_t j = b; j < e; ++j)
+      for (int64_t c = sliceBegin(j); c < sliceBegin(j + 1); ++c) {
+        const SparseChunk &ch = s.chunks[c];
+        int64_t zeros = 0;
+        const bool isBad =
+            scoreRows(s, ch.rowBegin, ch.rowEnd, score,
+                      hist.data() + j * kScoreBuckets, zeros);
+        bad[c] = isBad;
+        if (zeros && !isBad)
+          countNonZero(s, ch.rowBegin, ch.rowEnd, nz[c]);
+      }
   });
   if (QuantResult r = nonFiniteResult(s, bad); r.status != Status::Ok)
     return r;
 
   const int64_t kB = floorCount(B, s.params.targetSparsity);
   Cut cut{0, 0}; // kB == 0: keep every block
+  std::vector<int64_t> eqCount((size_t)nc, 0), eqBefore((size_t)nc, 0);
   if (kB >= B) {
     cut = {~uint64_t(0), 0}; // prune every block (keys are below ~0)
   } else if (kB > 0) {
-    cut = selectKeys(score.get(), B, kB,
-                     *std::min_element(lo.begin(), lo.end()),
-                     *std::max_element(hi.begin(), hi.end()), pf);
-  }
-
-  // Blocks at the threshold in block order: the first r are pruned.
-  std::vector<int64_t> eqCount((size_t)nc, 0), eqBefore((size_t)nc, 0);
-  runParallel(pf, (size_t)nc, [&](size_t b, size_t e) {
-    for (size_t c = b; c < e; ++c) {
-      int64_t q = 0;
-      for (int64_t i = s.chunks[c].rowBegin * In; i < s.chunks[c].rowEnd * In;
-           ++i)
-        q += keyOf(score[i]) == cut.T;
-      eqCount[c] = q;
+    // The bucket of the kB-th smallest score, then its keys (per slice in
+    // block order, chunk by chunk) and the cut among them.
+    size_t d = 0;
+    int64_t below = 0;
+    for (;; ++d) {
+      int64_t t = 0;
+      for (int64_t j = 0; j < ns; ++j)
+        t += hist[j * kScoreBuckets + d];
+      if (below + t > kB)
+        break;
+      below += t;
     }
-  });
+    std::vector<int64_t> sliceAt((size_t)ns + 1, 0);
+    for (int64_t j = 0; j < ns; ++j)
+      sliceAt[j + 1] = sliceAt[j] + hist[j * kScoreBuckets + d];
+    std::vector<uint64_t> cand((size_t)sliceAt[ns]);
+    std::vector<int64_t> candEnd((size_t)nc, 0);
+    runParallel(pf, (size_t)ns, [&](size_t b, size_t e) {
+      for (size_t j = b; j < e; ++j) {
+        int64_t pos = sliceAt[j];
+        for (int64_t c = sliceBegin(j); c < sliceBegin(j + 1); ++c) {
+          const double *sc = score + s.chunks[c].rowBegin * In;
+          const int64_t n = (s.chunks[c].rowEnd - s.chunks[c].rowBegin) * In;
+          for (int64_t i = 0; i < n; ++i) {
+            const uint64_t key = keyOf(sc[i]);
+            if (scoreBucket(key) == d)
+              cand[pos++] = key;
+          }
+          candEnd[c] = pos;
+        }
+      }
+    });
+    cut = selectKeys(cand, kB - below);
+    int64_t from = 0;
+    for (int64_t c = 0; c < nc; ++c) {
+      for (int64_t i = from; i < candEnd[c]; ++i)
+        eqCount[c] += cand[i] == cut.T;
+      from = candEnd[c];
+    }
+  }
   for (int64_t c = 1; c < nc; ++c)
     eqBefore[c] = eqBefore[c - 1] + eqCount[c - 1];
-  s.keepBlock.assign((size_t)B, 0);
+
+  // Blocks at the threshold in block order: the first r are pruned.
   const int64_t tail = s.C % bs;
   runParallel(pf, (size_t)nc, [&](size_t b, size_t e) {
     for (size_t c = b; c < e; ++c) {
       const SparseChunk &ch = s.chunks[c];
-      uint8_t *__restrict keep = s.keepBlock.data();
-      const double *__restrict sc = score.get();
+      uint8_t *__restrict keep = (uint8_t *)s.keepBlock.data();
+      const double *__restrict sc = score;
       // Every block at T of this chunk is kept, or every one pruned, or
       // (one chunk) they are decided in order.
       const bool uniform =

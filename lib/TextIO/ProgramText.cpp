@@ -2,7 +2,7 @@
 
 #include "coreai/TextIO/ProgramText.h"
 
-#include "coreai/Support/OutputBuffers.h"
+#include "coreai/Kernels/OutputBuffers.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinDialect.h"

@@ -63,7 +63,8 @@ enum class Status {
   Ok,
   NonFinite,      ///< NaN or Inf in the weight.
   Overflow,       ///< 2*amax overflows f32, or the scale overflows its type.
-  InvalidArgument ///< Bad layout, unsupported combination, null pointer.
+  InvalidArgument, ///< Bad layout, unsupported combination, null pointer.
+  OutOfMemory      ///< A scratch buffer could not be allocated.
 };
 
 struct QuantResult {

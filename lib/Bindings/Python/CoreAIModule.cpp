@@ -13,7 +13,7 @@
 #include "coreai/Kernels/Packing.h"
 #include "coreai/Interop/ModuleMirror.h"
 #include "coreai/Support/InputChecks.h"
-#include "coreai/Support/OutputBuffers.h"
+#include "coreai/Kernels/OutputBuffers.h"
 #include "coreai/TextIO/ProgramText.h"
 
 #include "mlir-c/Bindings/Python/Interop.h"

@@ -19,7 +19,7 @@
 #include "coreai/Dialect/CoreAI/IR/CoreAIOps.h"
 #include "coreai/Dialect/CoreAI/Transforms/CompressionOptions.h"
 #include "coreai/Kernels/Sparsify.h"
-#include "coreai/Support/OutputBuffers.h"
+#include "coreai/Kernels/OutputBuffers.h"
 #include "coreai/TextIO/ProgramText.h"
 
 #include <optional>

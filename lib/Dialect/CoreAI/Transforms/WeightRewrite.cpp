@@ -139,6 +139,8 @@ void WeightCandidate::failUnlessOk(const kernels::QuantResult &result,
     return fail("its magnitude is too large: " + overflow.str());
   case kernels::Status::InvalidArgument:
     return fail("the " + kernel.str() + " kernel rejected its layout");
+  case kernels::Status::OutOfMemory:
+    return fail("out of memory for the " + kernel.str() + " kernel's scratch");
   }
 }
 

@@ -2,14 +2,14 @@
 //
 // Writing a fresh mapping costs a page fault and the zeroing of every page,
 // which for quantized weights is as much time as the quantization itself.
-// Large output buffers therefore come from a process-wide pool of mappings:
-// a released buffer is kept (up to a cap) for the next one of a similar
-// size, with its pages marked free (MADV_FREE), so the system still reclaims
-// them under memory pressure.
+// Large output buffers, and the kernels' large scratch, therefore come from
+// a process-wide pool of mappings: a released buffer is kept (up to a cap)
+// for the next one of a similar size, with its pages marked free
+// (MADV_FREE), so the system still reclaims them under memory pressure.
 //
 //===----------------------------------------------------------------------===//
-#ifndef COREAI_SUPPORT_OUTPUTBUFFERS_H
-#define COREAI_SUPPORT_OUTPUTBUFFERS_H
+#ifndef COREAI_KERNELS_OUTPUTBUFFERS_H
+#define COREAI_KERNELS_OUTPUTBUFFERS_H
 
 #include <cstddef>
 
@@ -55,4 +55,4 @@ void prefault(char *data, size_t size);
 
 } // namespace coreai
 
-#endif // COREAI_SUPPORT_OUTPUTBUFFERS_H
+#endif // COREAI_KERNELS_OUTPUTBUFFERS_H

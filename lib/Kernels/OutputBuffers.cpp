@@ -1,6 +1,6 @@
 //===- OutputBuffers.cpp - Reused memory for large output blobs -----------===//
 
-#include "coreai/Support/OutputBuffers.h"
+#include "coreai/Kernels/OutputBuffers.h"
 
 #include <cstdlib>
 #include <cstdint>
@@ -37,15 +37,18 @@ struct Mapping {
 
 class Pool {
 public:
-  /// A mapping of at least `length` bytes (a multiple of kHugePage): a kept
-  /// one no more than twice as large, else a new one (`fresh`).
+  /// A mapping of at least `length` bytes (a multiple of kHugePage): the
+  /// smallest kept one no more than a quarter larger, else a new one
+  /// (`fresh`). A buffer handed on for good (a blob that a caller's
+  /// context keeps) then takes no mapping that a larger buffer of the next
+  /// call would reuse.
   Mapping take(size_t length, bool &fresh) {
     fresh = false;
     {
       std::lock_guard<std::mutex> lock(mutex);
       size_t best = kept.size();
       for (size_t i = 0; i < kept.size(); ++i)
-        if (kept[i].length >= length && kept[i].length <= 2 * length &&
+        if (kept[i].length >= length && kept[i].length <= length + length / 4 &&
             (best == kept.size() || kept[i].length < kept[best].length))
           best = i;
       if (best != kept.size()) {
