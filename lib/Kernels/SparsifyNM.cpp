@@ -24,25 +24,29 @@ using namespace detail;
 
 namespace {
 
-/// The number of zero keys among w[0, n) and the largest key.
+/// The number of zero keys among w[0, n); `bad` is set when a key is at
+/// least `badKey` (a NaN or Inf).
 template <class U>
-int64_t scanKeys(const U *__restrict w, int64_t n, uint32_t &worst) {
-  // Keys fit the signed type (SSE2 has signed 16-bit max only).
+int64_t scanKeys(const U *__restrict w, int64_t n, uint32_t badKey,
+                 bool &bad) {
+  // Keys and badKey fit the signed type: signed compares, which SSE2 has
+  // for 16 and 32 bits, vectorize this loop on every target.
   using S = std::make_signed_t<U>;
   constexpr U magMask = (U)(sizeof(U) == 4 ? 0x7fffffffu : 0x7fffu);
+  const S badS = (S)badKey;
   int64_t zeros = 0;
-  S hi = 0;
+  S over = 0;
   for (int64_t i0 = 0; i0 < n; i0 += 4096) {
     const int64_t len = std::min<int64_t>(4096, n - i0);
     S z = 0; // at most 4096 per piece
     for (int64_t i = 0; i < len; ++i) {
       const S key = (S)(w[i0 + i] & magMask);
       z += key == 0;
-      hi = std::max(hi, key);
+      over |= key >= badS;
     }
     zeros += z;
   }
-  worst = (uint32_t)hi;
+  bad = over != 0;
   return zeros;
 }
 
@@ -58,11 +62,11 @@ QuantResult selectNMOf(SparsityPlanState &s, const ParallelFor &pf) {
     std::vector<int64_t> zc;
     for (size_t c = b; c < e; ++c) {
       SparseChunk &ch = s.chunks[c];
-      // Zeros and the largest key of the chunk, in one sweep.
-      uint32_t worst = 0;
+      // Zeros and NaN/Inf of the chunk, in one sweep.
+      bool isBad = false;
       const int64_t zeros = scanKeys((const U *)(const void *)src + ch.begin,
-                                     ch.end - ch.begin, worst);
-      bad[c] = worst >= badKey;
+                                     ch.end - ch.begin, badKey, isBad);
+      bad[c] = isBad;
       int64_t count = 0;
       if (zeros == 0) {
         // Tail rows are those with u % Cg == Cg - 1 (when C % m != 0).
