@@ -160,13 +160,60 @@ void makeFlatChunks(SparsityPlanState &s) {
   }
 }
 
-/// The keys of one chunk that lie in a band, in flat order.
-struct KeyRun {
-  const uint32_t *keys = nullptr;
+/// Keys (|w| bits, or block score bits) in order: one chunk's, or all.
+template <class K> struct KeyRun {
+  const K *keys = nullptr;
   int64_t count = 0;
-  const uint32_t *begin() const { return keys; }
-  const uint32_t *end() const { return keys + count; }
+  const K *begin() const { return keys; }
+  const K *end() const { return keys + count; }
 };
+
+/// A cut among keys: prune those below T, and the first r equal to T.
+struct Cut {
+  uint64_t T;
+  int64_t r;
+};
+
+/// The k-th smallest key (0-based) of `runs` (0 <= k < their number of
+/// keys) as T, with r the number of the k smallest equal to it: a histogram
+/// of up to 2^16 ranges of keys finds the range holding it, then
+/// nth_element the key among that range's keys. Keys that share all but
+/// their low 16 bits get one range per key, so ties are counted, never
+/// copied.
+template <class K>
+Cut kthSmallest(const std::vector<KeyRun<K>> &runs, int64_t k) {
+  K mn = ~K(0), mx = 0;
+  for (const KeyRun<K> &v : runs)
+    for (K key : v) {
+      mn = std::min(mn, key);
+      mx = std::max(mx, key);
+    }
+  const uint64_t span = mx - mn;
+  const int bits = span ? 64 - __builtin_clzll(span) : 0;
+  const int shift = std::max(0, bits - 16);
+  std::vector<int64_t> hist((size_t)(span >> shift) + 1, 0);
+  for (const KeyRun<K> &v : runs)
+    for (K key : v)
+      ++hist[(key - mn) >> shift];
+  int64_t bin = 0, before = 0;
+  while (before + hist[bin] <= k)
+    before += hist[bin++];
+  if (shift == 0) // the range is one key
+    return {mn + (uint64_t)bin, k - before};
+  std::vector<K> inBin;
+  inBin.reserve((size_t)hist[bin]);
+  for (const KeyRun<K> &v : runs)
+    for (K key : v)
+      if ((int64_t)((key - mn) >> shift) == bin)
+        inBin.push_back(key);
+  const int64_t k2 = k - before;
+  std::nth_element(inBin.begin(), inBin.begin() + k2, inBin.end());
+  const K T = inBin[k2];
+  int64_t less = before;
+  for (int64_t i = 0; i < k2; ++i)
+    less += inBin[i] < T;
+  return {T, k - less};
+}
 
 /// Sets T and r (the k-th smallest key, 0-based, and how many of the k
 /// smallest equal it) and the chunks' counts from the keys of a band (a
@@ -174,50 +221,13 @@ struct KeyRun {
 /// band, cand[c] are chunk c's keys in the band and above[c] its keys over
 /// it. Used by selectInBand and by the histogram selection of f32 keys.
 void cutInBand(SparsityPlanState &s, int64_t k, int64_t below,
-               const std::vector<KeyRun> &cand,
+               const std::vector<KeyRun<uint32_t>> &cand,
                const std::vector<int64_t> &above, std::vector<int64_t> &gt,
                std::vector<int64_t> &eq, const ParallelFor &pf) {
-  // The k1-th smallest candidate: a histogram of ranges of keys finds its
-  // range, then a selection among that range's keys.
-  const int64_t k1 = k - below;
-  uint32_t mn = ~0u, mx = 0;
-  for (const auto &v : cand)
-    for (uint32_t key : v) {
-      mn = std::min(mn, key);
-      mx = std::max(mx, key);
-    }
-  // Up to 2^16 ranges: keys that share their top 16 bits (the histogram
-  // selection's f32 buckets) get one range per key, so ties are counted,
-  // never copied.
-  const uint32_t span = mx - mn;
-  const int bits = span ? 32 - __builtin_clz(span) : 0;
-  const int shift = std::max(0, bits - 16);
-  std::vector<int64_t> hist((size_t)(span >> shift) + 1, 0);
-  for (const auto &v : cand)
-    for (uint32_t key : v)
-      ++hist[(key - mn) >> shift];
-  int64_t bin = 0, before = 0;
-  while (before + hist[bin] <= k1)
-    before += hist[bin++];
-  uint32_t T;
-  int64_t less = before;
-  if (shift == 0) { // the range is one key
-    T = mn + (uint32_t)bin;
-  } else {
-    std::vector<uint32_t> inBin;
-    inBin.reserve((size_t)hist[bin]);
-    for (const auto &v : cand)
-      for (uint32_t key : v)
-        if ((int64_t)((key - mn) >> shift) == bin)
-          inBin.push_back(key);
-    const int64_t k2 = k1 - before;
-    std::nth_element(inBin.begin(), inBin.begin() + k2, inBin.end());
-    T = inBin[k2];
-    for (int64_t i = 0; i < k2; ++i)
-      less += inBin[i] < T;
-  }
+  const Cut cut = kthSmallest(cand, k - below);
+  const uint32_t T = (uint32_t)cut.T;
   s.T = T;
-  s.r = k1 - less;
+  s.r = cut.r;
   runParallel(pf, cand.size(), [&](size_t b, size_t e) {
     for (size_t c = b; c < e; ++c) {
       int64_t g = above[c], q = 0;
@@ -317,7 +327,7 @@ BandOutcome selectInBand(SparsityPlanState &s, int64_t k,
                                   keys + at[c], capacity[c]);
     }
   });
-  std::vector<KeyRun> cand(nc);
+  std::vector<KeyRun<uint32_t>> cand(nc);
   for (size_t c = 0; c < nc; ++c)
     cand[c] = {keys + at[c], scans[c].inBand};
   BandScan total;
@@ -431,7 +441,7 @@ QuantResult selectUnstructured(SparsityPlanState &s, const ParallelFor &pf) {
         above[c] = countAbove(c);
       }
     });
-    std::vector<KeyRun> cand((size_t)nc);
+    std::vector<KeyRun<uint32_t>> cand((size_t)nc);
     for (int64_t c = 0; c < nc; ++c)
       cand[c] = {keys[c].data(), (int64_t)keys[c].size()};
     cutInBand(s, k, below, cand, above, gt, eq, pf);
@@ -449,46 +459,6 @@ inline uint64_t keyOf(double d) {
   uint64_t u;
   std::memcpy(&u, &d, 8);
   return u; // d >= +0: the bits order as the values
-}
-
-struct Cut {
-  uint64_t T; ///< prune keys < T ...
-  int64_t r;  ///< ... and the first r keys == T
-};
-
-/// The cut of the k smallest of the keys (0 <= k < keys.size()): a
-/// histogram of the 16 bits below those every key shares finds the bucket
-/// of the k-th smallest, nth_element the key in it.
-Cut selectKeys(const std::vector<uint64_t> &keys, int64_t k) {
-  uint64_t lo = ~uint64_t(0), hi = 0;
-  for (uint64_t key : keys) {
-    lo = std::min(lo, key);
-    hi = std::max(hi, key);
-  }
-  if (lo == hi)
-    return {lo, k};
-  const int top = 64 - __builtin_clzll(lo ^ hi);
-  const int shift = std::max(0, top - 16);
-  auto digit = [&](uint64_t key) { return (size_t)((key >> shift) & 0xffffu); };
-  std::vector<int64_t> hist(size_t(1) << 16, 0);
-  for (uint64_t key : keys)
-    ++hist[digit(key)];
-  size_t d = 0;
-  int64_t below = 0;
-  while (below + hist[d] <= k)
-    below += hist[d++];
-  std::vector<uint64_t> inBin;
-  inBin.reserve((size_t)hist[d]);
-  for (uint64_t key : keys)
-    if (digit(key) == d)
-      inBin.push_back(key);
-  const int64_t k1 = k - below;
-  std::nth_element(inBin.begin(), inBin.begin() + k1, inBin.end());
-  const uint64_t T = inBin[k1];
-  int64_t less = 0;
-  for (int64_t i = 0; i < k1; ++i)
-    less += inBin[i] < T;
-  return {T, k1 - less};
 }
 
 /// The scores' first histogram, made while scoring: a score key's bucket is
@@ -647,7 +617,9 @@ QuantResult selectBlock(SparsityPlanState &s, const ParallelFor &pf) {
         }
       }
     });
-    cut = selectKeys(cand, kB - below);
+    const std::vector<KeyRun<uint64_t>> all = {
+        {cand.data(), (int64_t)cand.size()}};
+    cut = kthSmallest(all, kB - below);
     int64_t from = 0;
     for (int64_t c = 0; c < nc; ++c) {
       for (int64_t i = from; i < candEnd[c]; ++i)

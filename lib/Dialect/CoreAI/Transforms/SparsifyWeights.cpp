@@ -18,8 +18,8 @@
 
 #include "coreai/Dialect/CoreAI/IR/CoreAIOps.h"
 #include "coreai/Dialect/CoreAI/Transforms/CompressionOptions.h"
-#include "coreai/Kernels/Sparsify.h"
 #include "coreai/Kernels/OutputBuffers.h"
+#include "coreai/Kernels/Sparsify.h"
 #include "coreai/TextIO/ProgramText.h"
 
 #include <optional>
